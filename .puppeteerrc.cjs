@@ -1,0 +1,2 @@
+// The bot drives Debian's chromium (CHROMIUM_PATH); never download a browser at install time.
+module.exports = { skipDownload: true };
