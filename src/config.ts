@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { TELEGRAM_BOT_USERNAME_PATTERN, WHATSAPP_NUMBER_PATTERN } from './leaflet/links.js';
+import { randomSecret } from './privacy.js';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const positiveNumber = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a positive number (got "${v}")` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const envSchema = z.object({
+  NODE_ENV: z.string().optional().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  SESSION_SECRET: z.string().optional(),
+  SESSION_TTL_HOURS: positiveNumber(24),
+  RESUME_PROMPT_MINUTES: positiveNumber(30),
+  REDIS_URL: z.string().optional(),
+  REDIS_PREFIX: z.string().optional().default('sab:'),
+  REDIS_TIMEOUT_MS: positiveNumber(2000),
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  TELEGRAM_MODE: z.enum(['polling', 'webhook']).optional().default('polling'),
+  TELEGRAM_WEBHOOK_URL: z.string().optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().optional(),
+  PORT: positiveNumber(8080),
+  WHATSAPP_ENABLED: bool,
+  WHATSAPP_DATA_DIR: z.string().optional().default('data/whatsapp'),
+  CHROMIUM_PATH: z.string().optional().default('/usr/bin/chromium'),
+  // Leaflets only (npm run leaflet): where the printed QR codes point. Unset: that channel is left off.
+  TELEGRAM_BOT_USERNAME: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim().replace(/^@/, '') || undefined)
+    .refine((v) => v === undefined || TELEGRAM_BOT_USERNAME_PATTERN.test(v), {
+      message: 'must be the bot\'s user name as @BotFather shows it: 5-32 of A-Z a-z 0-9 _, ending in "bot"',
+    }),
+  WHATSAPP_NUMBER: z
+    .string()
+    .optional()
+    .transform((v) => v?.replace(/[\s()+-]/g, '') || undefined)
+    .refine((v) => v === undefined || WHATSAPP_NUMBER_PATTERN.test(v), {
+      message:
+        "must be the bot's WhatsApp number in international digits, country code first, e.g. 85212345678",
+    }),
+  FLOWS_ROOT: z.string().optional(),
+});
+
+/** Validated settings. See .env.example for what each one means. */
+export type Config = Omit<z.infer<typeof envSchema>, 'SESSION_SECRET'> & {
+  SESSION_SECRET: string;
+  /** True when SESSION_SECRET was not set and a random one is used (development only). */
+  secretIsRandom: boolean;
+};
+
+/** A setting is missing or wrong; the message names the variable. Start-up stops with it. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Only the settings `npm run leaflet` uses, so leaflets can be made on any machine without the
+ * bot's secrets (SESSION_SECRET is not needed to print a QR code).
+ */
+export function loadLeafletConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<Config, 'TELEGRAM_BOT_USERNAME' | 'WHATSAPP_NUMBER' | 'CHROMIUM_PATH'> {
+  const parsed = envSchema
+    .pick({ TELEGRAM_BOT_USERNAME: true, WHATSAPP_NUMBER: true, CHROMIUM_PATH: true })
+    .safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Bad setting(s):\n${lines.join('\n')}\nSee .env.example.`);
+  }
+  return parsed.data;
+}
+
+/** Reads and checks the settings once, at start-up. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Bad setting(s):\n${lines.join('\n')}\nSee .env.example.`);
+  }
+  const c = parsed.data;
+  const production = c.NODE_ENV === 'production';
+  if (!c.SESSION_SECRET && production) {
+    throw new ConfigError(
+      'SESSION_SECRET is not set. In production it is required: it keys the hashes that replace chat ids. ' +
+        'Set it to a long random value (e.g. `openssl rand -base64 32`) and keep it secret.',
+    );
+  }
+  if (c.SESSION_SECRET !== undefined && c.SESSION_SECRET.length > 0 && c.SESSION_SECRET.length < 16) {
+    throw new ConfigError('SESSION_SECRET is too short: use at least 16 characters (32 random bytes is best).');
+  }
+  if (c.TELEGRAM_MODE === 'webhook' && !c.TELEGRAM_BOT_TOKEN) {
+    throw new ConfigError('TELEGRAM_BOT_TOKEN is required when TELEGRAM_MODE=webhook: get it from @BotFather (see README, "Telegram").');
+  }
+  if (c.TELEGRAM_BOT_TOKEN && !/^\d{3,}:[A-Za-z0-9_-]{30,}$/.test(c.TELEGRAM_BOT_TOKEN)) {
+    throw new ConfigError(
+      'TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then about 35 letters and digits, ' +
+        'e.g. 123456789:AAE...). Copy it again from @BotFather.',
+    );
+  }
+  if (c.TELEGRAM_MODE === 'webhook' && c.TELEGRAM_BOT_TOKEN) {
+    if (!c.TELEGRAM_WEBHOOK_URL) throw new ConfigError('TELEGRAM_WEBHOOK_URL is required when TELEGRAM_MODE=webhook.');
+    if (!/^https:\/\/[^\s/]+/.test(c.TELEGRAM_WEBHOOK_URL)) {
+      throw new ConfigError('TELEGRAM_WEBHOOK_URL must be the public https:// address Telegram posts to, e.g. https://bot.example.org/telegram.');
+    }
+    if (!c.TELEGRAM_WEBHOOK_SECRET || !/^[A-Za-z0-9_-]{16,256}$/.test(c.TELEGRAM_WEBHOOK_SECRET)) {
+      throw new ConfigError(
+        'TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook: 16-256 characters of A-Z a-z 0-9 _ -.',
+      );
+    }
+  }
+  const secret = c.SESSION_SECRET || randomSecret();
+  return { ...c, SESSION_SECRET: secret, secretIsRandom: !c.SESSION_SECRET };
+}

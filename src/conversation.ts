@@ -1,0 +1,181 @@
+import type { Engine, Input, TurnEvent, TurnResult } from './engine.js';
+import type { Logger } from './log.js';
+import type { RenderedMessage, Renderer } from './render.js';
+import type { SessionRecord, SessionStore } from './store/session-store.js';
+
+/** Telegram can delete messages for 48 hours; ids older than that are useless and are dropped. */
+export const MESSAGE_ID_MAX_AGE_S = 48 * 3600;
+const MAX_CAS_ATTEMPTS = 5;
+
+/** What a channel gets back for one incoming message. */
+export interface TurnOutcome {
+  /** The language to render platform chrome in (buttons, notices). */
+  lang: string | null;
+  messages: RenderedMessage[];
+  /** True when the user asked to exit: the session is wiped, `deleteMessageIds` lists what to erase. */
+  exit: boolean;
+  /** Ids of this chat's messages (remembered by the channel) to delete on exit. */
+  deleteMessageIds: number[];
+  /** True when the turn failed and the user got the fail-safe message. */
+  failed: boolean;
+  /** Anonymous events for counting. */
+  events: TurnEvent[];
+}
+
+/** Receives anonymous events (see src/stats). Failures here never reach the user. */
+export type EventSink = (event: TurnEvent, channel: string) => Promise<void> | void;
+
+export interface ConversationsOptions {
+  engine: Engine;
+  renderer: Renderer;
+  store: SessionStore;
+  ttlSeconds: number;
+  logger: Logger;
+  onEvent?: EventSink;
+  now?: () => number;
+}
+
+/**
+ * Runs one turn for one chat: load the session, run the engine, save with compare-and-set, render.
+ * Turns of the same chat run one after another in this process; compare-and-set protects across
+ * processes. If anything fails, nothing is written and the user gets the emergency contacts.
+ */
+export class Conversations {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly now: () => number;
+
+  constructor(private readonly o: ConversationsOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /** The engine and renderer in use (they change when flows are reloaded). */
+  get engine(): Engine {
+    return this.o.engine;
+  }
+
+  get renderer(): Renderer {
+    return this.o.renderer;
+  }
+
+  /** Swaps in a newly loaded and checked engine (live reload); turns in flight finish on the old one. */
+  replaceEngine(engine: Engine, renderer: Renderer): void {
+    this.o.engine = engine;
+    this.o.renderer = renderer;
+  }
+
+  /**
+   * Handles one input for `chatRef` (a keyed hash, never a raw id). `incomingMessageId` is the user's
+   * message id on channels that can delete it later (Telegram). `langHint` renders the fail-safe
+   * message when the session cannot be read.
+   */
+  handle(
+    chatRef: string,
+    input: Input,
+    opts: { channel: string; incomingMessageId?: number; langHint?: string | null } = { channel: 'unknown' },
+  ): Promise<TurnOutcome> {
+    return this.serialise(chatRef, () => this.runTurn(chatRef, input, opts));
+  }
+
+  /** Adds the ids of messages the bot just sent, so quick exit can delete them. */
+  rememberMessages(chatRef: string, ids: number[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    return this.serialise(chatRef, async () => {
+      try {
+        for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+          const current = await this.o.store.read(chatRef);
+          if (!current) return; // exited meanwhile: nothing to remember
+          const record = { ...current.value, m: this.withIds(current.value.m, ids) };
+          if (await this.o.store.write(chatRef, record, current.version, this.o.ttlSeconds)) return;
+        }
+      } catch (err) {
+        this.o.logger.warn({ err: errorName(err) }, 'could not remember message ids');
+      }
+    });
+  }
+
+  private async runTurn(
+    chatRef: string,
+    input: Input,
+    opts: { channel: string; incomingMessageId?: number; langHint?: string | null },
+  ): Promise<TurnOutcome> {
+    let lang = opts.langHint ?? null;
+    try {
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+        const current = await this.o.store.read(chatRef);
+        lang = current?.value.s.lang ?? lang;
+        const result = this.o.engine.turn(current?.value.s ?? null, input, this.now());
+        const ids = opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : [];
+        if (result.snapshot === null) {
+          if (current) await this.o.store.delete(chatRef);
+          const toDelete = [...(current?.value.m ?? []).map(([id]) => id), ...ids];
+          return this.outcome(result, opts.channel, true, toDelete);
+        }
+        if (!result.changed && ids.length === 0 && current) return this.outcome(result, opts.channel, false, []);
+        const record: SessionRecord = { s: result.snapshot, ...this.messagesField(current?.value.m, ids) };
+        if (await this.o.store.write(chatRef, record, current?.version ?? 0, this.o.ttlSeconds)) {
+          return this.outcome(result, opts.channel, false, []);
+        }
+        // Another instance handled a message of this chat meanwhile: run the turn again on its result.
+      }
+      throw new Error('too many concurrent updates for one chat');
+    } catch (err) {
+      this.o.logger.error({ err: errorName(err), channel: opts.channel }, 'turn failed; sent the emergency contacts');
+      return {
+        lang,
+        messages: this.o.renderer.render(this.o.engine.failSafe(lang), lang),
+        exit: false,
+        deleteMessageIds: [],
+        failed: true,
+        events: [],
+      };
+    }
+  }
+
+  private outcome(result: TurnResult, channel: string, exit: boolean, deleteMessageIds: number[]): TurnOutcome {
+    for (const event of result.events) {
+      // Counting must never break a conversation.
+      Promise.resolve()
+        .then(() => this.o.onEvent?.(event, channel))
+        .catch((err) => this.o.logger.warn({ err: errorName(err) }, 'could not count an event'));
+    }
+    return {
+      lang: result.lang,
+      messages: this.o.renderer.render(result.intents, result.lang),
+      exit,
+      deleteMessageIds,
+      failed: false,
+      events: result.events,
+    };
+  }
+
+  private messagesField(existing: SessionRecord['m'], ids: number[]): Pick<SessionRecord, 'm'> {
+    const m = this.withIds(existing, ids);
+    return m.length > 0 ? { m } : {};
+  }
+
+  private withIds(existing: SessionRecord['m'], ids: number[]): [number, number][] {
+    const nowS = Math.floor(this.now() / 1000);
+    const fresh = (existing ?? []).filter(([, at]) => nowS - at < MESSAGE_ID_MAX_AGE_S);
+    return [...fresh, ...ids.map((id): [number, number] => [id, nowS])];
+  }
+
+  private serialise<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const tail = run.catch(() => undefined);
+    this.queues.set(key, tail);
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
+    return run;
+  }
+}
+
+/** The error's class name and code only: messages from drivers can echo keys or values. */
+export function errorName(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return typeof code === 'string' ? `${err.name}:${code}` : err.name;
+  }
+  return typeof err;
+}

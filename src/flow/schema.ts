@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/** The flow format version this code understands. Bump with a migration note in flows/README.md. */
+export const SPEC_VERSION = 1;
+
+const id = z
+  .string({ error: 'must be a name made of letters, digits, "_" or "-"' })
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a name made of letters, digits, "_" or "-" (no spaces)');
+const key = z
+  .string({ error: 'must be a translation key such as "q.wages.text"' })
+  .regex(/^[A-Za-z0-9_.-]+$/, 'must be a translation key such as "q.wages.text" (no spaces)');
+
+/** How strongly a choice signals an indicator. `strong` counts for the result level; `possible` is shown as "maybe". */
+export const strengthSchema = z.enum(['strong', 'possible'], {
+  error: 'must be "strong" or "possible"',
+});
+export type Strength = z.infer<typeof strengthSchema>;
+
+const signalsSchema = z.union([z.array(id), z.record(id, strengthSchema)], {
+  error: 'must be a list of indicator ids, or indicator ids each with "strong" or "possible"',
+});
+
+export const choiceSchema = z.strictObject({
+  id: z.union([id, z.number().transform(String)]),
+  label: key,
+  words: key.optional(),
+  next: id.optional(),
+  signals: signalsSchema.optional(),
+  urgent: z.boolean({ error: 'must be true or false' }).optional(),
+  contacts: z.array(id).optional(),
+});
+
+const languageStep = z.strictObject({ type: z.literal('language'), text: key, next: id.optional() });
+const messageStep = z.strictObject({ type: z.literal('message'), text: key, next: id.optional() });
+const questionStep = z.strictObject({
+  type: z.literal('question'),
+  text: key,
+  next: id.optional(),
+  choices: z.array(choiceSchema).min(2, 'a question needs at least two choices'),
+});
+const resultStep = z.strictObject({ type: z.literal('result'), text: key });
+
+export const stepSchema = z.discriminatedUnion('type', [languageStep, messageStep, questionStep, resultStep], {
+  error: 'needs a "type": language, message, question or result',
+});
+
+export const flowSchema = z.strictObject({
+  spec_version: z.literal(SPEC_VERSION, { error: `must be ${SPEC_VERSION} (the flow format this bot reads)` }),
+  id,
+  version: z.number({ error: 'must be a whole number' }).int().positive(),
+  start: id,
+  steps: z.record(id, stepSchema),
+});
+
+export type FlowFile = z.infer<typeof flowSchema>;
+export type StepDef = z.infer<typeof stepSchema>;
+export type QuestionStepDef = z.infer<typeof questionStep>;
+export type ChoiceDef = z.infer<typeof choiceSchema>;
+
+export const dimensionSchema = z.enum(['involuntary', 'coercion', 'rights'], {
+  error: 'must be involuntary, coercion or rights',
+});
+export type Dimension = z.infer<typeof dimensionSchema>;
+
+export const indicatorsSchema = z.strictObject({
+  spec_version: z.literal(SPEC_VERSION, { error: `must be ${SPEC_VERSION}` }),
+  indicators: z.record(id, z.strictObject({ dimension: dimensionSchema, source: z.string().min(1) })),
+});
+
+const dateSchema = z.union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)], {
+  error: 'must be a date written as YYYY-MM-DD',
+});
+
+export const contactSchema = z.strictObject({
+  phone: z.string().min(3),
+  phone_id: z.string().optional(),
+  whatsapp: z.string().optional(),
+  email: z.string().optional(),
+  web: z.string().optional(),
+  address: z.string().optional(),
+  helps_with: z.array(
+    z.enum([
+      'emergency',
+      'labour',
+      'wages',
+      'shelter',
+      'legal',
+      'trafficking',
+      'consulate',
+      'sexual_violence',
+      'debt',
+      'information',
+    ]),
+  ),
+  languages: z.array(z.string()),
+  for_locales: z.array(z.string()).optional(),
+  hours: z.string().optional(),
+  source: z.string({ error: 'every contact needs a source' }).min(3, 'every contact needs a source'),
+  verified: dateSchema,
+  check: z.boolean().optional(),
+});
+export type ContactDef = z.infer<typeof contactSchema>;
+
+export const contactsFileSchema = z.strictObject({
+  spec_version: z.literal(SPEC_VERSION, { error: `must be ${SPEC_VERSION}` }),
+  contacts: z.record(id, contactSchema),
+  recommend: z.strictObject({
+    max: z.number().int().positive(),
+    always: z.array(id),
+    by_level: z.record(z.string(), z.array(id)),
+    by_indicator: z.record(id, z.array(id)),
+    by_language: z.record(z.string(), z.array(id)),
+    quick: z.array(id).min(1),
+    urgent: z.array(id).min(1),
+  }),
+});
+export type ContactsFile = z.infer<typeof contactsFileSchema>;
+
+export const rulesSchema = z.strictObject({
+  spec_version: z.literal(SPEC_VERSION, { error: `must be ${SPEC_VERSION}` }),
+  figures: z.record(id, z.union([z.string(), z.number()]).transform(String)),
+  sources: z.array(z.string()).optional(),
+});

@@ -1,0 +1,46 @@
+import i18next, { type i18n } from 'i18next';
+import type { Bundle } from './bundle.js';
+import { BASE_LOCALE } from './locales.js';
+
+/** Variables a text may use, e.g. `{{count}}` or `{{maw}}`. */
+export type Vars = Record<string, string | number>;
+
+/** Renders translation keys with i18next. Every text also sees the figures from flows/hk-rules.yaml. */
+export class Translator {
+  private readonly i18n: i18n;
+  readonly codes: readonly string[];
+
+  constructor(private readonly bundle: Bundle) {
+    this.codes = bundle.localeCodes;
+    this.i18n = i18next.createInstance();
+    void this.i18n.init({
+      resources: Object.fromEntries(bundle.locales.map((l) => [l.code, { translation: l.resources }])),
+      lng: BASE_LOCALE,
+      fallbackLng: BASE_LOCALE,
+      supportedLngs: [...bundle.localeCodes],
+      interpolation: { escapeValue: false },
+      initAsync: false,
+      returnNull: false,
+      returnEmptyString: false,
+      showSupportNotice: false,
+    } as Parameters<i18n['init']>[0]);
+  }
+
+  /** The text for `key` in `lang` (English if the language is unknown), with variables filled in. */
+  t(lang: string | null, key: string, vars: Vars = {}): string {
+    const lng = lang && this.codes.includes(lang) ? lang : BASE_LOCALE;
+    return this.i18n.t(key, { lng, ...this.bundle.figures, ...vars }) as string;
+  }
+
+  /** A comma-separated word list (e.g. `command.exit.words`) as separate words; empty when the key is absent. */
+  words(lang: string, key: string): string[] {
+    const l = this.bundle.locales.find((x) => x.code === lang);
+    const raw = l?.keys.get(key)?.value;
+    return raw ? raw.split(',').map((w) => w.trim()).filter(Boolean) : [];
+  }
+
+  /** True when the language has the key itself (no English fallback). */
+  has(lang: string, key: string): boolean {
+    return this.bundle.locales.find((x) => x.code === lang)?.keys.has(key) ?? false;
+  }
+}

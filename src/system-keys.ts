@@ -1,0 +1,53 @@
+import { LEAFLET_KEYS } from './leaflet/leaflet-texts.js';
+
+/**
+ * Translation keys the code itself uses (besides the keys named in flows, indicators and contacts).
+ * The checker requires each of them in every locale. Add a key here when code starts using it.
+ */
+export const LEVELS = ['urgent', 'forced_labour_signs', 'rights_violations', 'no_signs'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const COMMANDS = ['exit', 'restart', 'language', 'contacts', 'help'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export const SYSTEM_KEYS: readonly string[] = [
+  'language.name',
+  'privacy.promise',
+  'nav.contacts',
+  'nav.exit',
+  'nav.help_hint',
+  'input.tap_a_choice',
+  'input.old_button',
+  'input.unknown_command',
+  'input.non_text',
+  'choice.continue',
+  'choice.restart',
+  'choice.resume',
+  'choice.contacts',
+  'choice.exit',
+  'urgent.text',
+  'urgent.continue',
+  'contacts.title',
+  'contacts.line',
+  'help.text',
+  'exit.done',
+  'exit.clear_chat',
+  'session.flow_updated',
+  'session.resume_question',
+  'result.signs_count',
+  'result.signs_title',
+  'result.possible_title',
+  'result.contacts_title',
+  'result.disclaimer',
+  'result.next',
+  'error.sorry',
+  ...LEVELS.flatMap((l) => [`result.level.${l}.title`, `result.level.${l}.text`]),
+  ...COMMANDS.map((c) => `command.${c}.words`),
+  ...[...COMMANDS, 'start'].map((c) => `command.${c}.description`),
+  ...LEAFLET_KEYS,
+];
+
+/** Keys each indicator needs in every locale. */
+export const indicatorKeys = (id: string): string[] => [`indicator.${id}.name`, `indicator.${id}.right`];
+/** Keys each contact needs in every locale. */
+export const contactKeys = (id: string): string[] => [`contact.${id}.name`, `contact.${id}.what`];
