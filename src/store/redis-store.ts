@@ -1,0 +1,303 @@
+import { createHash } from 'node:crypto';
+import { createClient } from 'redis';
+import type { Logger } from '../log.js';
+import {
+  StoreUnavailableError,
+  type SessionRecord,
+  type SessionStore,
+  type Versioned,
+} from './session-store.js';
+
+/** How the Redis store connects. */
+export interface RedisSessionStoreOptions {
+  /** `redis://[[user]:password@]host[:port][/db]` or `rediss://…` (REDIS_URL). */
+  url: string;
+  /** Put before every key (REDIS_PREFIX), so several bots or test runs can share one Redis. */
+  prefix: string;
+  /** Longest wait for one command or one connection attempt (REDIS_TIMEOUT_MS). */
+  timeoutMs: number;
+  logger: Logger;
+  /** Connection attempts at start-up before `connect` gives up. After the first success it retries for ever. */
+  startupAttempts?: number;
+}
+
+/** The connected node-redis client (its generic type, without spelling the generics out). */
+type Client = ReturnType<typeof createClient>;
+
+// === Stored format
+
+/*
+ * One Redis string per chat: "<version>|<record JSON>". One GET reads value and version together,
+ * and the compare-and-set script below can check the version without decoding the JSON.
+ * A value that does not start with a version is treated as absent (version 0), so a damaged key
+ * is replaced by the next turn instead of locking the chat out until it expires.
+ */
+const VERSIONED = /^(\d+)\|/;
+
+/**
+ * Compare-and-set with TTL in one atomic step. KEYS[1] = session key; ARGV[1] = expected version
+ * (0: only if absent); ARGV[2] = record JSON; ARGV[3] = TTL in whole seconds (> 0).
+ * Returns 1 when written, 0 when another writer changed the key first.
+ * Inside Lua, SET takes Redis's own positional arguments ('EX', n); the node-redis caveat about
+ * positional EX applies to `client.set`, which this store never uses.
+ */
+const CAS_WRITE_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+local version = 0
+if current then
+  version = tonumber(string.match(current, '^(%d+)|')) or 0
+end
+if version ~= tonumber(ARGV[1]) then
+  return 0
+end
+redis.call('SET', KEYS[1], (version + 1) .. '|' .. ARGV[2], 'EX', ARGV[3])
+return 1
+`;
+const CAS_WRITE_SHA1 = createHash('sha1').update(CAS_WRITE_SCRIPT).digest('hex');
+
+// === Reconnecting
+
+/** Back-off between reconnection attempts: 100 ms doubling to 2 s, plus jitter so instances spread out. */
+export function reconnectDelayMs(retries: number): number {
+  return Math.min(100 * 2 ** retries, 2000) + Math.floor(Math.random() * 100);
+}
+
+// === The store
+
+/**
+ * Sessions in Redis, shared by every instance of the bot. Keys are `${prefix}s:${chatRef}` (chatRef
+ * is already a keyed hash); every write sets the TTL in the same atomic script as the
+ * compare-and-set. Any failure (no connection, no answer in time, an error reply) becomes a
+ * StoreUnavailableError, so the turn writes nothing and the user gets the emergency contacts.
+ *
+ * Failing fast: while disconnected the client rejects commands at once (no offline queue) and
+ * reconnects with back-off. A connection that stays open but does not answer (a frozen server, a
+ * failover that left a dead socket) is caught by a deadline on every command: node-redis's own
+ * command `timeout` only covers commands not yet sent, so it cannot catch this. After a missed
+ * deadline the connection is replaced, so the next turns do not queue behind the dead one.
+ * A command that missed its deadline may still be carried out later by Redis; that is a whole
+ * record (the script is atomic), never a partial one.
+ */
+export class RedisSessionStore implements SessionStore {
+  private client: Client;
+  private everReady = false;
+  private healthy = false;
+  private closing = false;
+
+  private constructor(private readonly o: RedisSessionStoreOptions) {
+    this.client = this.newClient();
+  }
+
+  /**
+   * Connects and checks the server answers (PING). Throws StoreUnavailableError when it cannot
+   * within `startupAttempts` attempts; the caller turns that into a start-up error.
+   */
+  static async connect(o: RedisSessionStoreOptions): Promise<RedisSessionStore> {
+    let store: RedisSessionStore | undefined;
+    try {
+      store = new RedisSessionStore(o);
+      const client = store.client;
+      // Each attempt is bounded by connectTimeout; the deadline also covers a server that accepts
+      // the connection and then says nothing.
+      const attempts = o.startupAttempts ?? 3;
+      await withDeadline(client.connect(), attempts * (o.timeoutMs + 2000), 'connecting');
+      await withDeadline(client.ping(), o.timeoutMs, 'PING');
+      return store;
+    } catch (err) {
+      store?.closeNow();
+      throw unavailable('connect', err);
+    }
+  }
+
+  /** The Redis key of a chat. */
+  keyOf(chatRef: string): string {
+    return `${this.o.prefix}s:${chatRef}`;
+  }
+
+  async read(chatRef: string): Promise<Versioned<SessionRecord> | null> {
+    const stored = await this.command('read', (client) => client.get(this.keyOf(chatRef)));
+    if (stored === null) return null;
+    const head = VERSIONED.exec(stored);
+    if (!head) return null; // damaged: absent, and the script overwrites it (see above)
+    try {
+      return { value: JSON.parse(stored.slice(head[0].length)) as SessionRecord, version: Number(head[1]) };
+    } catch (err) {
+      throw unavailable('decode', err);
+    }
+  }
+
+  async write(
+    chatRef: string,
+    value: SessionRecord,
+    expectedVersion: number,
+    ttlSeconds: number,
+  ): Promise<boolean> {
+    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
+      throw new RangeError(`every session needs a positive TTL (got ${ttlSeconds})`);
+    }
+    const args = {
+      keys: [this.keyOf(chatRef)],
+      arguments: [String(expectedVersion), JSON.stringify(value), String(Math.ceil(ttlSeconds))],
+    };
+    return (await this.command('write', (client) => runCasScript(client, args))) === 1;
+  }
+
+  async delete(chatRef: string): Promise<void> {
+    await this.command('delete', (client) => client.del(this.keyOf(chatRef)));
+  }
+
+  /** Bytes Redis uses for this chat's key and value (MEMORY USAGE), or null when there is none. */
+  async memoryUsage(chatRef: string): Promise<number | null> {
+    return this.command('memory usage', (client) => client.memoryUsage(this.keyOf(chatRef)));
+  }
+
+  /** Waits briefly for commands in flight, then disconnects. Safe to call twice. */
+  async close(): Promise<void> {
+    this.closing = true;
+    const client = this.client;
+    if (!client.isOpen) return;
+    if (!client.isReady) {
+      this.closeNow();
+      return;
+    }
+    try {
+      await withDeadline(client.close(), this.o.timeoutMs, 'closing');
+    } catch {
+      this.closeNow();
+    }
+  }
+
+  // === Connection handling
+
+  private newClient(): Client {
+    const startupAttempts = this.o.startupAttempts ?? 3;
+    const client = createClient({
+      url: this.o.url,
+      // Reject commands while disconnected instead of queueing them: a turn must fail fast and
+      // send the emergency contacts, not hang until Redis comes back.
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: this.o.timeoutMs,
+        reconnectStrategy: (retries, cause) => {
+          if (!this.everReady && retries + 1 >= startupAttempts) {
+            return new Error(`no answer after ${startupAttempts} attempts (${cause.message})`);
+          }
+          return reconnectDelayMs(retries);
+        },
+      },
+    });
+    // Without an error listener node-redis crashes the process on the first connection error.
+    // Events of a replaced client are ignored: it is being thrown away.
+    client.on('error', (err: unknown) => {
+      if (client === this.client) this.onConnectionError(err);
+    });
+    client.on('ready', () => {
+      if (client === this.client) this.onReady();
+    });
+    return client;
+  }
+
+  /** Runs one command on the current connection with the REDIS_TIMEOUT_MS deadline. */
+  private async command<T>(operation: string, run: (client: Client) => Promise<T>): Promise<T> {
+    const client = this.client;
+    try {
+      return await withDeadline(run(client), this.o.timeoutMs, operation, () => this.replace(client));
+    } catch (err) {
+      throw unavailable(operation, err);
+    }
+  }
+
+  /** Drops a connection that stopped answering and opens a new one (retrying with back-off). */
+  private replace(stale: Client): void {
+    if (this.closing || stale !== this.client || !this.everReady) return;
+    if (this.healthy)
+      this.o.logger.error(
+        `Redis did not answer within ${this.o.timeoutMs} ms: reconnecting; turns fail safe meanwhile`,
+      );
+    this.healthy = false;
+    destroyQuietly(stale);
+    this.client = this.newClient();
+    // Failures are reported through the error listener; the reconnect strategy keeps trying.
+    this.client.connect().catch(() => {});
+  }
+
+  private onConnectionError(err: unknown): void {
+    // Only the error's class and code: driver messages can carry addresses or, in theory, data.
+    if (this.healthy) {
+      this.o.logger.error(
+        { err: errorName(err) },
+        'Redis connection lost: turns fail safe while it reconnects',
+      );
+    } else {
+      this.o.logger.debug({ err: errorName(err) }, 'Redis is still unreachable');
+    }
+    this.healthy = false;
+  }
+
+  private onReady(): void {
+    if (this.everReady && !this.healthy) this.o.logger.warn('Redis connection is back');
+    this.everReady = true;
+    this.healthy = true;
+  }
+
+  private closeNow(): void {
+    this.closing = true;
+    destroyQuietly(this.client);
+  }
+}
+
+/** EVALSHA, sending the script with EVAL when Redis does not know it (first use, or after a restart). */
+async function runCasScript(client: Client, args: { keys: string[]; arguments: string[] }): Promise<unknown> {
+  try {
+    return await client.evalSha(CAS_WRITE_SHA1, args);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+  }
+  // EVAL also puts the script in Redis's cache, so the next write goes by EVALSHA again.
+  return client.eval(CAS_WRITE_SCRIPT, args);
+}
+
+/** `promise`, or a rejection after `ms` (calling `onTimeout` first). The late result is ignored. */
+async function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+  onTimeout?: () => void,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout?.();
+      reject(new StoreUnavailableError(`Redis: no answer to ${what} within ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function destroyQuietly(client: Client): void {
+  try {
+    client.destroy();
+  } catch {
+    // already closed
+  }
+}
+
+function unavailable(operation: string, err: unknown): StoreUnavailableError {
+  if (err instanceof StoreUnavailableError) return err;
+  return new StoreUnavailableError(`Redis ${operation} failed (${errorName(err)})`, { cause: err });
+}
+
+/** The error's class name and code only: messages from drivers can echo keys or addresses. */
+function errorName(err: unknown): string {
+  if (err instanceof Error) {
+    // node-redis's error classes leave `name` as "Error"; their class name says more.
+    const name = err.name === 'Error' ? err.constructor.name : err.name;
+    const code = (err as { code?: unknown }).code;
+    return typeof code === 'string' ? `${name}:${code}` : name;
+  }
+  return typeof err;
+}
