@@ -1,0 +1,118 @@
+import { run } from '@grammyjs/runner';
+import { GrammyError, type Bot, type Transformer } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Core } from '../../src/app.js';
+import { ConfigError, type Config } from '../../src/config.js';
+import type { Logger } from '../../src/log.js';
+import { registerCommands } from './bot-commands.js';
+import { ALLOWED_UPDATES, createTelegramBot } from './telegram-bot.js';
+import { waitAtMost, WebhookServer } from './webhook-server.js';
+
+/** How long a graceful stop waits for turns in flight. */
+const STOP_GRACE_MS = 10_000;
+
+export interface TelegramChannelOptions {
+  core: Core;
+  config: Pick<
+    Config,
+    | 'TELEGRAM_BOT_TOKEN'
+    | 'TELEGRAM_MODE'
+    | 'TELEGRAM_WEBHOOK_URL'
+    | 'TELEGRAM_WEBHOOK_SECRET'
+    | 'PORT'
+    | 'SESSION_SECRET'
+  >;
+  logger: Logger;
+  /** Interface to listen on in webhook mode (default: all). */
+  host?: string;
+  /** For tests: another Bot API server, a call-capturing transformer, a known bot user. */
+  apiRoot?: string;
+  apiTransformer?: Transformer;
+  botInfo?: UserFromGetMe;
+}
+
+/** The running Telegram channel (a `RunningChannel` for src/main.ts). */
+export interface TelegramChannel {
+  name: 'telegram';
+  bot: Bot;
+  /** Webhook mode: the port the HTTP server listens on. */
+  port?: number;
+  /** Stops taking updates and waits (up to 10 s) for the turns in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the Telegram bot: checks the token with Telegram, registers the command menu, then
+ * long polling (TELEGRAM_MODE=polling, development: no public address needed) or the webhook
+ * server (TELEGRAM_MODE=webhook, production: stateless, any number of instances behind a load
+ * balancer, sharing Redis).
+ */
+export async function startTelegramChannel(o: TelegramChannelOptions): Promise<TelegramChannel> {
+  const { config, logger } = o;
+  if (!config.TELEGRAM_BOT_TOKEN) {
+    throw new ConfigError('TELEGRAM_BOT_TOKEN is not set: get one from @BotFather (see README, "Telegram").');
+  }
+  const bot = createTelegramBot({
+    core: o.core,
+    config,
+    logger,
+    secret: config.SESSION_SECRET,
+    ...(o.botInfo ? { botInfo: o.botInfo } : {}),
+    ...(o.apiTransformer ? { apiTransformer: o.apiTransformer } : {}),
+    ...(o.apiRoot ? { apiRoot: o.apiRoot } : {}),
+  });
+  try {
+    await bot.init();
+  } catch (err) {
+    if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
+      throw new ConfigError(
+        'Telegram refused TELEGRAM_BOT_TOKEN (unauthorized): copy the token again from @BotFather.',
+      );
+    }
+    throw err;
+  }
+  const { conversations } = o.core;
+  await registerCommands(
+    bot.api,
+    conversations.engine.translator,
+    conversations.engine.bundle.localeCodes,
+    logger,
+  );
+
+  if (config.TELEGRAM_MODE === 'webhook') {
+    if (!config.TELEGRAM_WEBHOOK_URL || !config.TELEGRAM_WEBHOOK_SECRET) {
+      throw new ConfigError(
+        'TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET are required when TELEGRAM_MODE=webhook.',
+      );
+    }
+    const server = new WebhookServer({
+      path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname,
+      secretToken: config.TELEGRAM_WEBHOOK_SECRET,
+      handleUpdate: (update) => bot.handleUpdate(update),
+      logger,
+    });
+    const port = await server.listen(config.PORT, o.host);
+    // Listening first, so Telegram's first delivery finds the server.
+    await bot.api.setWebhook(config.TELEGRAM_WEBHOOK_URL, {
+      secret_token: config.TELEGRAM_WEBHOOK_SECRET,
+      allowed_updates: ALLOWED_UPDATES,
+    });
+    logger.info({ port }, 'telegram: webhook server listening');
+    // The webhook is left in place on stop: other instances may still be serving it.
+    return { name: 'telegram', bot, port, stop: () => server.close(STOP_GRACE_MS) };
+  }
+
+  // Polling and a webhook exclude each other; pending updates are kept.
+  await bot.api.deleteWebhook();
+  const runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
+  logger.info('telegram: long polling');
+  return {
+    name: 'telegram',
+    bot,
+    stop: async () => {
+      if (!runner.isRunning()) return;
+      if (!(await waitAtMost(runner.stop(), STOP_GRACE_MS)))
+        logger.warn('stopped with telegram updates still in flight');
+    },
+  };
+}

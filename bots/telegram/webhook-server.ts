@@ -1,0 +1,197 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Update } from 'grammy/types';
+import { errorName } from '../../src/conversation.js';
+import type { Logger } from '../../src/log.js';
+
+/** The header Telegram sends with the `secret_token` given to `setWebhook`. */
+export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+/** Telegram's updates are a few kilobytes; anything much bigger is not from Telegram. */
+const MAX_BODY_BYTES = 1_000_000;
+/** How many recent update ids are remembered to drop Telegram's re-deliveries. */
+const REMEMBERED_UPDATE_IDS = 10_000;
+
+export interface WebhookServerOptions {
+  /** The path Telegram posts to (the path of TELEGRAM_WEBHOOK_URL). */
+  path: string;
+  /** TELEGRAM_WEBHOOK_SECRET: a request without it never reaches the bot. */
+  secretToken: string;
+  /** Processes one update (the bot's `handleUpdate`). */
+  handleUpdate: (update: Update) => Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * The small HTTP server for webhook mode: `POST <path>` for Telegram and `GET /health`.
+ *
+ * A request without the right `X-Telegram-Bot-Api-Secret-Token` gets 401 and is not even read.
+ * A good one is answered 200 as soon as its body is read, and the update is processed in the
+ * background. Telegram re-sends an update it got no answer for in time, so answering first means a
+ * slow turn (a Redis hiccup, a rate limit) never causes a second delivery; should one come anyway
+ * (a lost answer), the update id is still in flight or recently seen and is dropped. The price: an
+ * update whose processing is cut short by a crash is lost, and she taps again.
+ * Updates of one chat are kept in order by the bot's per-chat sequencing.
+ */
+export class WebhookServer {
+  private readonly server: Server;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly seen = new Set<number>();
+  private readonly secretDigest: Buffer;
+  private stopping = false;
+
+  constructor(private readonly o: WebhookServerOptions) {
+    this.secretDigest = digest(o.secretToken);
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((err) => {
+        this.o.logger.error({ err: errorName(err) }, 'webhook request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+  }
+
+  /** Starts listening; resolves with the port (useful with port 0 in tests). */
+  listen(port: number, host?: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve((this.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  /** Resolves when every update taken so far has been processed. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /**
+   * Graceful stop: refuse new updates (503, so Telegram delivers them again later, perhaps to
+   * another instance), stop listening, and wait up to `graceMs` for the updates in flight.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const finished = await waitAtMost(this.idle(), graceMs);
+    if (!finished)
+      this.o.logger.warn({ updates: this.inFlight.size }, 'stopped with updates still in flight');
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res
+        .writeHead(this.stopping ? 503 : 200, { 'content-type': 'text/plain' })
+        .end(this.stopping ? 'stopping' : 'ok');
+      return;
+    }
+    if (path !== this.o.path) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return;
+    }
+    if (!this.secretMatches(req.headers[SECRET_HEADER])) {
+      this.o.logger.warn('webhook request with a missing or wrong secret: refused');
+      res.writeHead(401).end();
+      req.resume();
+      return;
+    }
+    if (this.stopping) {
+      res.writeHead(503).end();
+      req.resume();
+      return;
+    }
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === null) {
+      res.writeHead(413).end();
+      return;
+    }
+    const update = parseUpdate(body);
+    if (!update) {
+      res.writeHead(400).end();
+      return;
+    }
+    res.writeHead(200).end();
+    this.take(update);
+  }
+
+  private take(update: Update): void {
+    const id = update.update_id;
+    if (this.inFlight.has(id) || this.seen.has(id)) return;
+    this.seen.add(id);
+    if (this.seen.size > REMEMBERED_UPDATE_IDS) this.seen.delete(this.seen.values().next().value!);
+    const task = this.o
+      .handleUpdate(update)
+      .catch((err) => this.o.logger.error({ err: errorName(err) }, 'telegram update failed'))
+      .finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, task);
+  }
+
+  private secretMatches(header: string | string[] | undefined): boolean {
+    if (typeof header !== 'string') return false;
+    // Digests have equal length, so the comparison takes the same time whatever was sent.
+    return timingSafeEqual(digest(header), this.secretDigest);
+  }
+}
+
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) tooBig = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseUpdate(body: string): Update | null {
+  try {
+    const value = JSON.parse(body) as unknown;
+    if (
+      value &&
+      typeof value === 'object' &&
+      Number.isSafeInteger((value as { update_id?: unknown }).update_id)
+    ) {
+      return value as Update;
+    }
+  } catch {
+    // not JSON: not from Telegram
+  }
+  return null;
+}
+
+/** Resolves true when `p` settles within `ms`, false otherwise. */
+export async function waitAtMost(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([
+      p.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

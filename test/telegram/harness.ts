@@ -1,0 +1,188 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
+import { createCore, PROJECT_ROOT, type Core } from '../../src/app.js';
+import { loadBundle, type Bundle } from '../../src/bundle.js';
+import { formatProblem } from '../../src/problems.js';
+import { createLogger, type Logger } from '../../src/log.js';
+import { MemorySessionStore } from '../../src/store/memory-store.js';
+import type { SessionRecord, SessionStore, Versioned } from '../../src/store/session-store.js';
+import { createTelegramBot } from '../../bots/telegram/telegram-bot.js';
+import { fixtureRoot } from '../helpers/fixture-root.js';
+import { BOT_INFO, buttons, FakeTelegram, type FakeUser } from './fake-telegram.js';
+
+export const TEST_TOKEN = '1234567890:AAFakeTokenForOfflineTestsOnly_0123456';
+export const TEST_SECRET = 'telegram-test-secret-0123456789abcdef';
+
+/** The memory store, plus a copy of every record written: what Redis would have held. */
+export class RecordingStore implements SessionStore {
+  readonly inner = new MemorySessionStore();
+  readonly written: string[] = [];
+  readonly keys = new Set<string>();
+
+  async read(key: string): Promise<Versioned<SessionRecord> | null> {
+    return this.inner.read(key);
+  }
+  async write(
+    key: string,
+    value: SessionRecord,
+    expectedVersion: number,
+    ttlSeconds: number,
+  ): Promise<boolean> {
+    this.keys.add(key);
+    this.written.push(JSON.stringify(value));
+    return this.inner.write(key, value, expectedVersion, ttlSeconds);
+  }
+  async delete(key: string): Promise<void> {
+    return this.inner.delete(key);
+  }
+  async close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+const bundles = new Map<string, Bundle>();
+/**
+ * The shipped flow with the given locales, as shipped. A text a translator has not added yet
+ * falls back to English here: these tests check the Telegram channel, and stay green while a
+ * translation is in progress (test/locales.test.ts is where a missing text fails).
+ */
+export function bundleWith(locales: readonly string[]): Bundle {
+  const key = locales.join(',');
+  if (!bundles.has(key)) bundles.set(key, loadWithEnglishFallback(locales));
+  return bundles.get(key)!;
+}
+
+function loadWithEnglishFallback(locales: readonly string[]): Bundle {
+  const flow = readFileSync(join(PROJECT_ROOT, 'flows', 'self-assessment.yaml'), 'utf8');
+  const root = fixtureRoot(flow, locales);
+  const english = parse(readFileSync(join(PROJECT_ROOT, 'locales', 'en', 'messages.yaml'), 'utf8')) as Tree;
+  for (const l of locales.filter((x) => x !== 'en')) {
+    const file = join(root, 'locales', l, 'messages.yaml');
+    writeFileSync(file, stringify(fillFrom(parse(readFileSync(file, 'utf8')) as Tree, english)));
+  }
+  const { bundle, problems } = loadBundle({ root });
+  if (!bundle) throw new Error(problems.map(formatProblem).join('\n'));
+  return bundle;
+}
+
+type Tree = { [key: string]: string | Tree };
+
+/** `own` with every key it lacks taken from `fallback` (plural forms are kept as the language has them). */
+function fillFrom(own: Tree, fallback: Tree): Tree {
+  const out: Tree = { ...own };
+  for (const [k, v] of Object.entries(fallback)) {
+    if (/_(one|other|zero|two|few|many)$/.test(k)) {
+      const base = k.replace(/_[a-z]+$/, '');
+      if (Object.keys(own).some((x) => x.startsWith(`${base}_`))) continue;
+    }
+    const mine = own[k];
+    if (mine === undefined) out[k] = v;
+    else if (typeof mine === 'object' && typeof v === 'object') out[k] = fillFrom(mine, v);
+  }
+  return out;
+}
+
+/** A Telegram bot on the shipped flow, wired to a FakeTelegram, with every log line kept. */
+export class TelegramHarness {
+  readonly fake = new FakeTelegram();
+  readonly store = new RecordingStore();
+  readonly logLines: string[] = [];
+  readonly core: Core;
+  readonly bot: Bot;
+  readonly logger: Logger;
+
+  constructor(
+    opts: {
+      locales?: readonly string[];
+      retry?: { maxDelaySeconds?: number; maxRetryAttempts?: number };
+    } = {},
+  ) {
+    const logger = createLogger('trace', { write: (line: string) => void this.logLines.push(line) });
+    this.logger = logger;
+    this.core = createCore({
+      bundle: bundleWith(opts.locales ?? ['en']),
+      config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 },
+      logger,
+      store: this.store,
+    });
+    this.bot = createTelegramBot({
+      core: this.core,
+      config: { TELEGRAM_BOT_TOKEN: TEST_TOKEN },
+      logger,
+      secret: TEST_SECRET,
+      botInfo: BOT_INFO,
+      apiTransformer: this.fake.transformer,
+      ...(opts.retry ? { retry: opts.retry } : {}),
+    });
+  }
+
+  /** Delivers one update as Telegram would and waits until the bot is done with it. */
+  async send(update: Update): Promise<void> {
+    await this.bot.handleUpdate(update);
+  }
+
+  /** She types text (or a command). */
+  say(user: FakeUser, text: string): Promise<void> {
+    return this.send(this.fake.text(user, text));
+  }
+
+  /** The step id of the question now shown with buttons (from its answer buttons' callback data). */
+  currentStep(user: FakeUser): string | undefined {
+    const q = this.fake.lastQuestion(user.id);
+    const data = q && buttons(q).find((b) => b.callback_data.startsWith('c|'))?.callback_data;
+    return data?.split('|')[1];
+  }
+
+  /** She taps the answer `choiceId` on the newest question. */
+  async tap(user: FakeUser, choiceId: string): Promise<void> {
+    const q = this.fake.lastQuestion(user.id);
+    if (!q) throw new Error('no question with buttons on screen');
+    const b = buttons(q).find(
+      (x) => x.callback_data.startsWith('c|') && x.callback_data.endsWith(`|${choiceId}`),
+    );
+    if (!b)
+      throw new Error(
+        `no answer ${choiceId} on "${q.text}" (${buttons(q)
+          .map((x) => x.callback_data)
+          .join(' ')})`,
+      );
+    await this.send(this.fake.tap(user, q.id, b.callback_data));
+  }
+
+  /** She taps "help numbers" or "exit" under the newest question. */
+  async tapNav(user: FakeUser, nav: 'contacts' | 'exit'): Promise<void> {
+    const q = this.fake.lastQuestion(user.id);
+    if (!q) throw new Error('no question with buttons on screen');
+    await this.send(this.fake.tap(user, q.id, `n|${nav}`));
+  }
+
+  /** Every text the bot has sent to this chat, in order (including ones deleted since). */
+  sentTexts(chatId: number): string[] {
+    return this.fake
+      .callsOf('sendMessage')
+      .filter((c) => Number(c.payload.chat_id) === chatId)
+      .map((c) => String(c.payload.text));
+  }
+
+  /** The translated text of `key` in `lang`. */
+  t(lang: string, key: string, vars?: Record<string, string | number>): string {
+    return this.core.translator.t(lang, key, vars);
+  }
+}
+
+let nextChatId = 880_000_001;
+/** A new person with a private chat; her details look real so the privacy checks mean something. */
+export function newUser(overrides: Partial<FakeUser> = {}): FakeUser {
+  const id = nextChatId++;
+  return {
+    id,
+    first_name: 'Maria',
+    last_name: 'Santos',
+    username: `maria_santos_${id}`,
+    language_code: 'en',
+    ...overrides,
+  };
+}

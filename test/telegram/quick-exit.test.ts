@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { chatRef } from '../../src/privacy.js';
+import { buttons, type FakeUser } from './fake-telegram.js';
+import { newUser, TelegramHarness, TEST_SECRET } from './harness.js';
+
+/** A conversation with some of everything: taps, typed answers, a sticker, a command. */
+async function chatABit(h: TelegramHarness, user: FakeUser, lang: string): Promise<void> {
+  await h.say(user, `/start ${lang}`);
+  await h.tap(user, 'self');
+  await h.say(user, '1');
+  await h.send(
+    h.fake.userMessage(user, 'sticker', {
+      sticker: {
+        file_id: 'x',
+        file_unique_id: 'y',
+        type: 'regular',
+        width: 1,
+        height: 1,
+        is_animated: false,
+        is_video: false,
+      },
+    }),
+  );
+  await h.say(user, '/contacts');
+  await h.say(user, 'my name is Maria, call me');
+}
+
+/** Nothing of the conversation is left: at most the one neutral line. */
+async function expectErased(h: TelegramHarness, user: FakeUser, lang: string): Promise<void> {
+  const left = h.fake.visible(user.id);
+  expect(left).toEqual([{ id: expect.any(Number), from: 'bot', kind: 'text', text: h.t(lang, 'exit.done') }]);
+  expect(await h.store.read(chatRef(TEST_SECRET, 'telegram', user.id))).toBeNull();
+  // Every message sent in the conversation, hers and the bot's, was asked to be deleted.
+  const deleted = new Set([
+    ...h.fake.callsOf('deleteMessages').flatMap((c) => c.payload.message_ids as number[]),
+    ...h.fake.callsOf('deleteMessage').map((c) => Number(c.payload.message_id)),
+  ]);
+  expect(deleted.size).toBe(left[0]!.id - 1);
+}
+
+describe('quick exit erases the conversation', () => {
+  it('the exit word typed in her language (keluar) deletes every message, hers and the bot’s, and leaves one neutral line', async () => {
+    const h = new TelegramHarness({ locales: ['en', 'id', 'tl'] });
+    const user = newUser();
+    await chatABit(h, user, 'id');
+    expect(h.fake.visible(user.id).length).toBeGreaterThan(12);
+    await h.say(user, 'keluar');
+    await expectErased(h, user, 'id');
+    expect(h.fake.callsOf('deleteMessages')).toHaveLength(1);
+  });
+
+  it('/exit deletes everything too', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    await chatABit(h, user, 'en');
+    await h.say(user, '/exit');
+    await expectErased(h, user, 'en');
+  });
+
+  it('the exit button under a question deletes everything, including the question it was on', async () => {
+    const h = new TelegramHarness({ locales: ['en', 'tl'] });
+    const user = newUser();
+    await chatABit(h, user, 'tl');
+    const edits = h.fake.callsOf('editMessageReplyMarkup').length;
+    await h.tapNav(user, 'exit');
+    await expectErased(h, user, 'tl');
+    // No pointless edit of a message about to be deleted.
+    expect(h.fake.callsOf('editMessageReplyMarkup')).toHaveLength(edits);
+    expect(h.fake.callsOf('answerCallbackQuery').length).toBeGreaterThan(0);
+  });
+
+  it('the exit word of another language works in any session ("exit" while chatting in Tagalog)', async () => {
+    const h = new TelegramHarness({ locales: ['en', 'tl'] });
+    const user = newUser();
+    await chatABit(h, user, 'tl');
+    await h.say(user, 'EXIT');
+    await expectErased(h, user, 'tl');
+  });
+
+  it('"exit" on the urgent-help screen (an answer button there) erases too', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    await h.say(user, '/start en');
+    for (const step of [
+      'self',
+      'yes',
+      'no',
+      'full',
+      'yes',
+      'yes',
+      'up_to_12',
+      'yes',
+      'own_room',
+      'no',
+      'no',
+      'locked_in',
+    ])
+      await h.tap(user, step);
+    expect(h.currentStep(user)).toBe('go_out!urgent!locked_in');
+    await h.tap(user, 'exit');
+    await expectErased(h, user, 'en');
+  });
+
+  it('when the batch call fails, each message is deleted on its own; ones already gone or too old are skipped silently', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    await chatABit(h, user, 'en');
+    // She deleted one message herself; another is too old for Telegram to delete.
+    h.fake.removeFromChat(user.id, 3);
+    h.fake.failOnce('deleteMessages', {
+      ok: false,
+      error_code: 400,
+      description: 'Bad Request: method is not available',
+    });
+    const onScreen = h.fake.visible(user.id).length;
+    await h.say(user, 'exit');
+    // One call per remembered message: those on screen, the one she deleted, and her "exit".
+    expect(h.fake.callsOf('deleteMessage')).toHaveLength(onScreen + 2);
+    await expectErased(h, user, 'en');
+    expect(h.logLines.join('')).not.toContain('"method":"deleteMessage"');
+  });
+
+  it('a message Telegram refuses to delete (older than 48 hours) does not stop the rest', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    await chatABit(h, user, 'en');
+    h.fake.failOnce('deleteMessages', {
+      ok: false,
+      error_code: 400,
+      description: 'Bad Request: method is not available',
+    });
+    h.fake.failOnce('deleteMessage', {
+      ok: false,
+      error_code: 400,
+      description: "Bad Request: message can't be deleted for everyone",
+    });
+    await h.say(user, 'exit');
+    const left = h.fake.visible(user.id);
+    expect(left).toHaveLength(2); // the one Telegram kept, and the neutral line
+    expect(left[0]!.id).toBe(1);
+    expect(h.logLines.join('')).not.toContain('"method":"deleteMessage"');
+  });
+
+  it('a long conversation is deleted in batches of at most 100', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    await h.say(user, '/start en');
+    for (let i = 0; i < 80; i++) await h.say(user, 'what?');
+    expect(h.fake.visible(user.id).length).toBeGreaterThan(200);
+    await h.say(user, 'exit');
+    const batches = h.fake.callsOf('deleteMessages').map((c) => (c.payload.message_ids as number[]).length);
+    expect(batches.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(100);
+    await expectErased(h, user, 'en');
+  });
+
+  it('exit as the very first message deletes it and ends with the neutral line', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    await h.say(user, 'exit');
+    await expectErased(h, user, 'en');
+  });
+
+  it('after an exit, nothing of the old conversation is remembered: a new start begins afresh', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    await chatABit(h, user, 'en');
+    await h.say(user, 'exit');
+    await h.say(user, 'hello');
+    expect(h.sentTexts(user.id).at(-1)).toBe(h.t('en', 'language.choose'));
+    expect(buttons(h.fake.lastQuestion(user.id)!).length).toBeGreaterThan(0);
+  });
+});

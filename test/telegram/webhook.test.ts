@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SECRET_HEADER, WebhookServer } from '../../bots/telegram/webhook-server.js';
+import { newUser, TelegramHarness } from './harness.js';
+
+const WEBHOOK_SECRET = 'wh_secret_0123456789ABCDEFabcdef';
+const PATH = '/telegram/hook';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const running: WebhookServer[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.close(1000)));
+});
+
+/** The bot behind a real HTTP server on 127.0.0.1. */
+async function webhook(h = new TelegramHarness({ locales: ['en', 'id'] })) {
+  const handle = vi.spyOn(h.core.conversations, 'handle');
+  const server = new WebhookServer({
+    path: PATH,
+    secretToken: WEBHOOK_SECRET,
+    handleUpdate: (u) => h.bot.handleUpdate(u),
+    logger: h.logger,
+  });
+  running.push(server);
+  const port = await server.listen(0, '127.0.0.1');
+  const post = (body: unknown, secret: string | null = WEBHOOK_SECRET, path = PATH) =>
+    fetch(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(secret === null ? {} : { [SECRET_HEADER]: secret }),
+      },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  return { h, server, port, post, handle };
+}
+
+/** Makes every turn take `ms` longer, as a slow Redis would. */
+function slowTurns(h: TelegramHarness, ms: number, order: string[] = []) {
+  const original = h.core.conversations.handle.bind(h.core.conversations);
+  return vi.spyOn(h.core.conversations, 'handle').mockImplementation(async (...args) => {
+    const input = args[1];
+    const label = input.kind === 'text' ? input.text : input.kind;
+    order.push(`start ${label}`);
+    await sleep(ms);
+    const outcome = await original(...args);
+    order.push(`end ${label}`);
+    return outcome;
+  });
+}
+
+describe('the webhook server', () => {
+  it('rejects a wrong secret with 401; the update never reaches the engine', async () => {
+    const { h, post, handle, server } = await webhook();
+    const user = newUser();
+    const res = await post(h.fake.text(user, '/start en'), 'not-the-secret-at-all-0123456789');
+    expect(res.status).toBe(401);
+    await server.idle();
+    expect(handle).not.toHaveBeenCalled();
+    expect(h.fake.calls).toEqual([]);
+    expect(h.store.keys.size).toBe(0);
+  });
+
+  it('rejects a missing secret with 401, and a secret of the right length but wrong', async () => {
+    const { h, post, handle } = await webhook();
+    const user = newUser();
+    expect((await post(h.fake.text(user, '/start'), null)).status).toBe(401);
+    expect((await post(h.fake.text(user, '/start'), WEBHOOK_SECRET.slice(0, -1) + 'X')).status).toBe(401);
+    expect((await post(h.fake.text(user, '/start'), '')).status).toBe(401);
+    expect(handle).not.toHaveBeenCalled();
+  });
+
+  it('accepts the right secret with 200, and the reply goes out', async () => {
+    const { h, post, server, handle } = await webhook();
+    const user = newUser();
+    const res = await post(h.fake.text(user, '/start id'));
+    expect(res.status).toBe(200);
+    await server.idle();
+    expect(handle).toHaveBeenCalledOnce();
+    expect(h.sentTexts(user.id)).toEqual([h.t('id', 'privacy.promise'), h.t('id', 'q.passport.text')]);
+  });
+
+  it('answers /health with 200; anything else with 404, 405 or 400, without reaching the engine', async () => {
+    const { h, post, port, handle } = await webhook();
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.text()).toBe('ok');
+    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${port}${PATH}`)).status).toBe(405);
+    expect((await post(h.fake.text(newUser(), 'hi'), WEBHOOK_SECRET, '/other')).status).toBe(404);
+    expect((await post('{not json')).status).toBe(400);
+    expect((await post({ message: {} })).status).toBe(400);
+    expect(handle).not.toHaveBeenCalled();
+  });
+
+  it('answers 200 before a slow turn is done, and a re-delivery of the same update does not run it twice', async () => {
+    const { h, post, server } = await webhook();
+    const handle = slowTurns(h, 400);
+    const user = newUser();
+    const update = h.fake.text(user, '/start en');
+    const started = Date.now();
+    const [first, second] = await Promise.all([post(update), post(update)]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(Date.now() - started).toBeLessThan(350);
+    await server.idle();
+    // Telegram retries once more later (e.g. our answer was lost): still only one run.
+    expect((await post(update)).status).toBe(200);
+    await server.idle();
+    expect(handle).toHaveBeenCalledOnce();
+    expect(h.sentTexts(user.id)).toEqual([h.t('en', 'privacy.promise'), h.t('en', 'q.passport.text')]);
+  });
+
+  it("keeps one chat's updates in order even when they arrive together; other chats are not held up", async () => {
+    const { h, post, server } = await webhook();
+    const order: string[] = [];
+    slowTurns(h, 150, order);
+    const maria = newUser();
+    const siti = newUser();
+    await post(h.fake.text(maria, '/start en'));
+    await post(h.fake.text(maria, 'first'));
+    await post(h.fake.text(siti, 'other chat'));
+    await server.idle();
+    expect(order.indexOf('end start')).toBeLessThan(order.indexOf('start first'));
+    // The other chat started while the first was still busy.
+    expect(order.indexOf('start other chat')).toBeLessThan(order.indexOf('end start'));
+  });
+
+  it('a graceful stop finishes the turn in flight and refuses new updates with 503', async () => {
+    const { h, post, server, port } = await webhook();
+    slowTurns(h, 300);
+    const user = newUser();
+    expect((await post(h.fake.text(user, '/start en'))).status).toBe(200);
+    const closing = server.close(5000);
+    await sleep(20);
+    const late = await post(h.fake.text(user, 'late')).then(
+      (r) => r.status,
+      () => 'refused',
+    );
+    expect([503, 'refused']).toContain(late);
+    await closing;
+    expect(h.sentTexts(user.id)).toEqual([h.t('en', 'privacy.promise'), h.t('en', 'q.passport.text')]);
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+  });
+});
