@@ -1,0 +1,39 @@
+import type { Input } from '../../src/engine.js';
+
+/** "START" (any letter case, a leading "/" allowed) and an optional payload. */
+const START = /^\s*\/?start(?:\s+(\S+))?\s*$/i;
+/** The payload a leaflet link carries (src/leaflet/start-payload.ts): at most 64 of A-Z a-z 0-9 _ -. */
+const PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/;
+/** The campaign code the engine keeps for the anonymous counts. */
+const CAMPAIGN = /^[A-Za-z0-9_-]{1,32}$/;
+
+/**
+ * Reads the text a leaflet's wa.me link fills in (src/leaflet/links.ts): "START <lang>-<campaign>",
+ * e.g. "START id-mfmw2026" → { kind: 'start', lang: 'id', campaign: 'mfmw2026' }; "START id" and a
+ * bare "START" work too. Anything else after START that does not begin with a language the bot
+ * speaks is not a leaflet text (e.g. "start again", a restart word): undefined, like any other text,
+ * and the engine reads it.
+ */
+export function parseStartText(
+  text: string,
+  localeCodes: readonly string[],
+): Extract<Input, { kind: 'start' }> | undefined {
+  const m = START.exec(text);
+  if (!m) return undefined;
+  const payload = m[1];
+  if (payload === undefined) return { kind: 'start' };
+  if (!PAYLOAD.test(payload)) return undefined;
+  const lower = payload.toLowerCase();
+  // Longest code first, so "zh-HK-sunday" is Chinese (Hong Kong) with campaign "sunday", not "zh".
+  for (const code of [...localeCodes].sort((a, b) => b.length - a.length)) {
+    const c = code.toLowerCase();
+    if (lower === c) return { kind: 'start', lang: code };
+    if (lower.startsWith(`${c}-`)) {
+      const campaign = payload.slice(c.length + 1);
+      return CAMPAIGN.test(campaign)
+        ? { kind: 'start', lang: code, campaign }
+        : { kind: 'start', lang: code };
+    }
+  }
+  return undefined;
+}

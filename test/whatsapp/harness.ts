@@ -1,0 +1,151 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { createCore, PROJECT_ROOT, type Core } from '../../src/app.js';
+import { loadBundle, type Bundle } from '../../src/bundle.js';
+import { formatProblem } from '../../src/problems.js';
+import type { TurnEvent } from '../../src/engine.js';
+import { createLogger } from '../../src/log.js';
+import { chatRef } from '../../src/privacy.js';
+import type { IncomingWhatsAppMessage } from '../../bots/whatsapp/whatsapp-client.js';
+import {
+  createWhatsAppChannel,
+  type WhatsAppChannel,
+  type WhatsAppTiming,
+} from '../../bots/whatsapp/whatsapp-channel.js';
+import { fixtureRoot } from '../helpers/fixture-root.js';
+import { FakeWhatsAppClient, libraryMessage } from './fake-client.js';
+
+export const SECRET = 'whatsapp-test-secret-0123456789';
+/** A Hong Kong mobile number as WhatsApp writes it. */
+export const PHONE_ID = '85291234567@c.us';
+/** A hidden-number id, as WhatsApp uses for more and more chats. */
+export const LID_ID = '204169385615532@lid';
+
+type Tree = { [key: string]: string | Tree };
+
+/**
+ * The shipped flow with the given locales. A text a translator has not added yet falls back to
+ * English here: these tests check the WhatsApp channel and stay green while a translation is in
+ * progress (test/locales.test.ts is where a missing text fails).
+ */
+export function channelTestBundle(locales: readonly string[]): Bundle {
+  const flow = readFileSync(join(PROJECT_ROOT, 'flows', 'self-assessment.yaml'), 'utf8');
+  const root = fixtureRoot(flow, locales);
+  const english = parse(readFileSync(join(PROJECT_ROOT, 'locales', 'en', 'messages.yaml'), 'utf8')) as Tree;
+  for (const l of locales.filter((x) => x !== 'en')) {
+    const file = join(root, 'locales', l, 'messages.yaml');
+    writeFileSync(file, stringify(fillFrom(parse(readFileSync(file, 'utf8')) as Tree, english)));
+  }
+  const { bundle, problems } = loadBundle({ root });
+  if (!bundle) throw new Error(problems.map(formatProblem).join('\n'));
+  return bundle;
+}
+
+/** `own` plus every key it lacks from `fallback`; plural forms are left as the language has them. */
+function fillFrom(own: Tree, fallback: Tree): Tree {
+  const out: Tree = { ...own };
+  for (const [k, v] of Object.entries(fallback)) {
+    const plural = /^(.*)_(zero|one|two|few|many|other)$/.exec(k);
+    if (plural && Object.keys(own).some((x) => x.startsWith(`${plural[1]}_`))) continue;
+    const mine = own[k];
+    if (mine === undefined) out[k] = v;
+    else if (typeof mine === 'object' && typeof v === 'object') out[k] = fillFrom(mine, v);
+  }
+  return out;
+}
+
+/** The WhatsApp channel on a fake client, with the real core (memory store) and captured logs. */
+export interface Harness {
+  core: Core;
+  channel: WhatsAppChannel;
+  /** Every client the channel made (a new one after each reconnect). */
+  clients: FakeWhatsAppClient[];
+  client: FakeWhatsAppClient;
+  logLines: string[];
+  events: TurnEvent[];
+  qrCodes: string[];
+  dataDir: string;
+  ref(chatId: string): string;
+  /** Delivers one library-shaped message and returns the texts the bot sent for it. */
+  say(
+    from: string,
+    body: string,
+    over?: Partial<IncomingWhatsAppMessage> & Record<string, unknown>,
+  ): Promise<string[]>;
+}
+
+export async function startHarness(
+  bundle: Bundle,
+  opts: {
+    timing?: Partial<WhatsAppTiming>;
+    ready?: boolean;
+    /** Adjusts each new fake client (e.g. to make `initialize()` fail). */
+    prepareClient?: (client: FakeWhatsAppClient, index: number) => void;
+  } = {},
+): Promise<Harness> {
+  const logLines: string[] = [];
+  const logger = createLogger('debug', { write: (line: string) => void logLines.push(line) });
+  const events: TurnEvent[] = [];
+  const core = createCore({
+    bundle,
+    config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 },
+    logger,
+    onEvent: (e) => void events.push(e),
+  });
+  const clients: FakeWhatsAppClient[] = [];
+  const qrCodes: string[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'wa-test-'));
+  const channel = createWhatsAppChannel({
+    conversations: core.conversations,
+    translator: core.translator,
+    secret: SECRET,
+    logger,
+    dataDir,
+    createClient: () => {
+      const c = new FakeWhatsAppClient();
+      opts.prepareClient?.(c, clients.length);
+      clients.push(c);
+      return c;
+    },
+    showQr: async (qr) => void qrCodes.push(qr),
+    pacing: { perChatMs: 0, globalMs: 0 },
+    timing: {
+      chatDeleteDelayMs: 0,
+      reconnectInitialMs: 0,
+      reconnectMaxMs: 0,
+      stopGraceMs: 1000,
+      ...opts.timing,
+    },
+  });
+  await channel.start();
+  const client = clients[0]!;
+  if (opts.ready !== false) {
+    client.emit('ready');
+    await channel.idle();
+  }
+  return {
+    core,
+    channel,
+    clients,
+    client,
+    logLines,
+    events,
+    qrCodes,
+    dataDir,
+    ref: (chatId) => chatRef(SECRET, 'whatsapp', chatId),
+    async say(from, body, over = {}) {
+      const active = clients.at(-1)!;
+      const before = active.sent.length;
+      active.emit('message', libraryMessage(from, body, over));
+      await channel.idle();
+      return active.sent.slice(before).map((s) => s.text);
+    },
+  };
+}
+
+/** Waits for real timers (the channel's unref'd timers) to fire. */
+export function wait(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
