@@ -1,0 +1,68 @@
+import { loadBundle } from '../bundle.js';
+import { formatProblem, type Problem } from '../problems.js';
+import { LOCALE_STATUS_FILE, readLocaleStatus } from './locale-status.js';
+import { checkWarnings } from './warnings.js';
+
+/** What `npm run check` found, and the lines it prints. */
+export interface CheckReport {
+  /** Every problem: the loader's (exactly as start-up finds them), then the extra warnings. */
+  problems: Problem[];
+  errors: number;
+  warnings: number;
+  /** The whole output, one line per entry; the last line is the summary. */
+  lines: string[];
+  /** 1 when the bot would refuse to start. */
+  exitCode: 0 | 1;
+}
+
+/**
+ * Checks every flow and locale under `root` as start-up does, adds the soft warnings, and
+ * words the result for a maintainer: errors first, then warnings, then a summary.
+ */
+export function runCheck(opts: { root: string; today?: Date }): CheckReport {
+  const { bundle, problems: loaded } = loadBundle({ root: opts.root });
+  const extra = bundle ? checkWarnings(bundle, { root: opts.root, today: opts.today }) : [];
+  const errors = loaded.filter((p) => p.severity === 'error');
+  const warnings = [...loaded.filter((p) => p.severity === 'warning'), ...sortedByPlace(extra)];
+  const lines = [...errors, ...warnings].map(formatProblem);
+
+  if (!bundle && errors.length > 0) {
+    lines.push('More checks (untranslated and long texts, unused indicators, old contact dates) run once the errors are fixed.');
+  }
+  const status = readLocaleStatus(opts.root);
+  if (status) {
+    if (lines.length > 0) lines.push('');
+    lines.push(`Translation review status (${LOCALE_STATUS_FILE}):`, ...status.map((l) => `  ${l}`));
+  }
+  if (lines.length > 0) lines.push('');
+  if (bundle) {
+    const flows = [...bundle.flows.keys()];
+    lines.push(
+      `Checked ${count(flows.length, 'flow')} (${flows.join(', ')}) in ${count(bundle.localeCodes.length, 'language')} (${bundle.localeCodes.join(', ')}).`,
+    );
+  }
+  lines.push(summary(errors.length, warnings.length));
+  return {
+    problems: [...errors, ...warnings],
+    errors: errors.length,
+    warnings: warnings.length,
+    lines,
+    exitCode: errors.length > 0 ? 1 : 0,
+  };
+}
+
+function summary(errors: number, warnings: number): string {
+  if (errors > 0) {
+    return `${count(errors, 'error')} and ${count(warnings, 'warning')}. Fix the errors: the bot will not start until they are fixed.`;
+  }
+  if (warnings > 0) return `No errors and ${count(warnings, 'warning')}. The bot can start; please read the warnings.`;
+  return 'No errors and no warnings. The bot can start.';
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function sortedByPlace(problems: Problem[]): Problem[] {
+  return [...problems].sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
+}

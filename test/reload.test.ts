@@ -1,0 +1,110 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCore, PROJECT_ROOT, type Core } from '../src/app.js';
+import { loadBundle } from '../src/bundle.js';
+import { createLogger } from '../src/log.js';
+import type { RenderedMessage } from '../src/render.js';
+import { startLiveReload, type ReloadOutcome, type Watching } from '../src/reload.js';
+
+// A temporary copy of flows/ and the English texts: the test edits them as a maintainer would.
+let root: string;
+let core: Core;
+let live: Watching;
+let printed: string[];
+let waiting: ((o: ReloadOutcome) => void)[];
+
+const nextReload = () => new Promise<ReloadOutcome>((resolve) => waiting.push(resolve));
+const questionText = (messages: RenderedMessage[]) => messages.find((m) => m.type === 'question')?.text;
+const edit = (file: string, change: (text: string) => string) => {
+  const abs = join(root, file);
+  writeFileSync(abs, change(readFileSync(abs, 'utf8')));
+};
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'reload-'));
+  cpSync(join(PROJECT_ROOT, 'flows'), join(root, 'flows'), { recursive: true });
+  cpSync(join(PROJECT_ROOT, 'locales', 'en'), join(root, 'locales', 'en'), { recursive: true });
+  const { bundle } = loadBundle({ root });
+  core = createCore({
+    bundle: bundle!,
+    config: { SESSION_TTL_HOURS: 1, RESUME_PROMPT_MINUTES: 30 },
+    logger: createLogger('silent'),
+  });
+  printed = [];
+  waiting = [];
+  live = startLiveReload({
+    root,
+    conversations: core.conversations,
+    debounceMs: 40,
+    print: (line) => printed.push(line),
+    onReload: (o) => waiting.shift()?.(o),
+  });
+});
+
+afterEach(() => {
+  live.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('live reload', () => {
+  it('an edited text is used at once, without a restart', async () => {
+    const first = await core.conversations.handle('chat', { kind: 'start', lang: 'en' }, { channel: 'test' });
+    expect(questionText(first.messages)).toBe('Who keeps your passport and Hong Kong ID card?');
+
+    const reloaded = nextReload();
+    edit('locales/en/messages.yaml', (t) => t.replace('Who keeps your passport and Hong Kong ID card?', 'Who holds your passport?'));
+    expect((await reloaded).ok).toBe(true);
+    expect(printed[0]).toMatch(/^reloaded flows and locales/);
+
+    const again = await core.conversations.handle('chat', { kind: 'text', text: 'help' }, { channel: 'test' });
+    expect(questionText(again.messages)).toBe('Who holds your passport?');
+  });
+
+  it('a broken edit keeps the last good version running and prints the problems', async () => {
+    await core.conversations.handle('chat', { kind: 'start', lang: 'en' }, { channel: 'test' });
+    const engineBefore = core.conversations.engine;
+
+    const refused = nextReload();
+    edit('flows/self-assessment.yaml', (t) => t.replace('signals: [retention_of_documents]', 'signals: [retention_of_document]'));
+    const outcome = await refused;
+    expect(outcome.ok).toBe(false);
+    expect(printed).toEqual([
+      'not reloaded: 1 problem(s) in flows/ or locales/; the last good version keeps running',
+      'flows/self-assessment.yaml:27:18: error: step "passport" choice "employer" names the indicator "retention_of_document", which is not in flows/indicators.yaml. Did you mean "retention_of_documents"?',
+    ]);
+    expect(core.conversations.engine).toBe(engineBefore);
+    const turn = await core.conversations.handle('chat', { kind: 'choice', id: 'self' }, { channel: 'test' });
+    expect(turn.failed).toBe(false);
+    expect(questionText(turn.messages)).toBe('Is your job what you were promised? (the kind of work, the pay, the employer, the house)');
+
+    // Fixed again: reloaded. The flow is the same as before, so her conversation goes on where it was.
+    const fixed = nextReload();
+    edit('flows/self-assessment.yaml', (t) => t.replace('signals: [retention_of_document]', 'signals: [retention_of_documents]'));
+    expect((await fixed).ok).toBe(true);
+    expect(core.conversations.engine).not.toBe(engineBefore);
+    const next = await core.conversations.handle('chat', { kind: 'choice', id: 'yes' }, { channel: 'test' });
+    expect(next.messages.map((m) => m.type)).toEqual(['question']);
+    expect(questionText(next.messages)).toBe('Are you made to work at another house, a shop or an office, or for other people?');
+  });
+
+  it('a changed flow starts conversations in progress again, politely', async () => {
+    await core.conversations.handle('chat', { kind: 'start', lang: 'en' }, { channel: 'test' });
+    const reloaded = nextReload();
+    edit('flows/self-assessment.yaml', (t) => t.replace(/^version: 1$/m, 'version: 2'));
+    expect((await reloaded).ok).toBe(true);
+    const turn = await core.conversations.handle('chat', { kind: 'choice', id: 'self' }, { channel: 'test' });
+    expect(turn.messages[0]).toEqual({ type: 'message', text: "The questions were updated. Let's start again." });
+  });
+
+  it('ignores files that are not YAML (editor swap files), and stops when closed', async () => {
+    writeFileSync(join(root, 'flows', '.self-assessment.yaml.swp'), 'x');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(printed).toEqual([]);
+    live.close();
+    edit('locales/en/messages.yaml', (t) => `${t}\n`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(printed).toEqual([]);
+  });
+});
