@@ -42,7 +42,7 @@ export const SYSTEM_KEYS: readonly string[] = [
   'result.next',
   'error.sorry',
   ...LEVELS.flatMap((l) => [`result.level.${l}.title`, `result.level.${l}.text`]),
-  ...COMMANDS.map((c) => `command.${c}.words`),
+  ...[...COMMANDS, 'start'].map((c) => `command.${c}.words`),
   ...[...COMMANDS, 'start'].map((c) => `command.${c}.description`),
   ...LEAFLET_KEYS,
 ];

@@ -37,11 +37,15 @@ export function shouldAnswer(m: IncomingWhatsAppMessage, startedAtSeconds: numbe
 }
 
 /**
- * What the engine gets for a message: typed text (a leaflet's "START id-campaign" starts the
- * assessment in that language), or `unsupported` for a photo, voice note, sticker, location,
- * contact card, reaction, poll or anything else that is not text.
+ * What the engine gets for a message: typed text (a leaflet's "START id-campaign", or the start
+ * word of that language, starts the assessment in that language), or `unsupported` for a photo,
+ * voice note, sticker, location, contact card, reaction, poll or anything else that is not text.
  */
-export function inputOf(m: IncomingWhatsAppMessage, localeCodes: readonly string[]): Input {
+export function inputOf(
+  m: IncomingWhatsAppMessage,
+  localeCodes: readonly string[],
+  startWords: readonly string[] = ['start'],
+): Input {
   if (m.type !== 'chat') return { kind: 'unsupported' };
-  return parseStartText(m.body, localeCodes) ?? { kind: 'text', text: m.body };
+  return parseStartText(m.body, localeCodes, startWords) ?? { kind: 'text', text: m.body };
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../../src/log.js';
 import { chatRef } from '../../src/privacy.js';
 import { formatForWhatsApp, splitLongText } from './format-for-whatsapp.js';
 import { inputOf, isPrivateChatId, shouldAnswer } from './incoming-message.js';
+import { startWordsOf } from './start-text.js';
 import { removePairingQr, showPairingQr } from './pairing.js';
 import { DEFAULT_PACING, SendPacer, sleep, type PacingOptions } from './send-pacer.js';
 import type { IncomingWhatsAppMessage, SentWhatsAppMessage, WhatsAppClient } from './whatsapp-client.js';
@@ -264,7 +265,7 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
     if (!shouldAnswer(m, this.startedAtSeconds)) return;
     const chatId = m.from;
     const ref = chatRef(this.deps.secret, 'whatsapp', chatId);
-    const input = inputOf(m, this.deps.translator.codes);
+    const input = inputOf(m, this.deps.translator.codes, startWordsOf(this.deps.translator));
     this.enqueue(ref, () => this.turn(ref, chatId, input));
   }
 

@@ -12,20 +12,21 @@ export function telegramLink(botUsername: string, lang: string, campaign: string
 }
 
 /**
- * The word before the payload in the WhatsApp start text. The WhatsApp adapter recognises exactly
- * this word (bots/whatsapp/start-text.ts), in any letter case, in every language.
+ * The word before the payload in the WhatsApp start text: the first of `command.start.words` in
+ * that language, in capitals ("MULAI" for id), or START where the language has none. The WhatsApp
+ * adapter recognises every language's start words (bots/whatsapp/start-text.ts), in any case.
  */
 export const WHATSAPP_START_WORD = 'START';
 
-/** The first WhatsApp message a leaflet fills in, e.g. "START id-mfmw2026". */
-export function whatsappStartText(lang: string, campaign: string): string {
-  return `${WHATSAPP_START_WORD} ${startPayload(lang, campaign)}`;
+/** The first WhatsApp message a leaflet fills in, e.g. "MULAI id-mfmw2026". */
+export function whatsappStartText(lang: string, campaign: string, startWord: string = WHATSAPP_START_WORD): string {
+  return `${startWord.toLocaleUpperCase()} ${startPayload(lang, campaign)}`;
 }
 
 /**
  * `https://wa.me/<number>?text=<start text>`: opens a chat with the bot's number with the start
  * text filled in; she only presses Send. WhatsApp has no deep-link payload, so this text carries it.
  */
-export function whatsappLink(number: string, lang: string, campaign: string): string {
-  return `https://wa.me/${number}?text=${encodeURIComponent(whatsappStartText(lang, campaign))}`;
+export function whatsappLink(number: string, lang: string, campaign: string, startWord?: string): string {
+  return `https://wa.me/${number}?text=${encodeURIComponent(whatsappStartText(lang, campaign, startWord))}`;
 }

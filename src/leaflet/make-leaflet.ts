@@ -126,7 +126,7 @@ export async function makeLeaflet(opts: {
         svg: await qrSvg(link),
       });
     } else {
-      const link = whatsappLink(wa!, lang, campaign);
+      const link = whatsappLink(wa!, lang, campaign, translator.words(lang, 'command.start.words')[0]);
       codes.push({
         channel,
         link,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseStartPayload } from '../../bots/telegram/update-input.js';
-import { parseStartText } from '../../bots/whatsapp/start-text.js';
+import { parseStartText, startWordsOf } from '../../bots/whatsapp/start-text.js';
+import { loadCheckedBundle } from '../../src/app.js';
+import { Translator } from '../../src/i18n.js';
 import { PROJECT_ROOT } from '../../src/app.js';
 import { loadLeafletConfig } from '../../src/config.js';
 import { readLocales } from '../../src/locales.js';
@@ -58,6 +60,26 @@ describe('links', () => {
     expect(whatsappLink('85212345678', 'id', 'mfmw2026')).toBe(
       'https://wa.me/85212345678?text=START%20id-mfmw2026',
     );
+    // With the language's own start word, in capitals; scripts without capitals stay as they are.
+    expect(whatsappStartText('id', 'mfmw2026', 'mulai')).toBe('MULAI id-mfmw2026');
+    expect(whatsappLink('85212345678', 'th', 'demo', 'เริ่ม')).toBe(
+      `https://wa.me/85212345678?text=${encodeURIComponent('เริ่ม')}%20th-demo`,
+    );
+  });
+
+  it('every language has a start word of its own, and the WhatsApp adapter knows them all', () => {
+    const translator = new Translator(loadCheckedBundle());
+    const words = startWordsOf(translator);
+    for (const lang of translator.codes) {
+      const first = translator.words(lang, 'command.start.words')[0];
+      expect(first, lang).toBeTruthy();
+      const url = new URL(whatsappLink('85212345678', lang, 'mfmw2026', first));
+      expect(parseStartText(url.searchParams.get('text')!, translator.codes, words)).toEqual({
+        kind: 'start',
+        lang,
+        campaign: 'mfmw2026',
+      });
+    }
   });
 
   it.each(shippedCodes)(

@@ -38,6 +38,20 @@ describe('parseStartText (the text a leaflet wa.me link fills in)', () => {
     expect(parseStartText(text, CODES)).toBeUndefined();
   });
 
+  it.each([
+    ['MULAI id-mfmw2026', { kind: 'start', lang: 'id', campaign: 'mfmw2026' }],
+    ['mulai tl-x', { kind: 'start', lang: 'tl', campaign: 'x' }],
+    ['開始 zh-HK-sunday', { kind: 'start', lang: 'zh-HK', campaign: 'sunday' }],
+    ['開始', { kind: 'start' }],
+  ])('with the start words of other languages: %j → %j', (text, expected) => {
+    expect(parseStartText(text, CODES, ['start', 'mulai', '開始'])).toEqual(expected);
+  });
+
+  it('knows only the start words it is given', () => {
+    expect(parseStartText('MULAI id-mfmw2026', CODES)).toBeUndefined();
+    expect(parseStartText('mulai lagi', CODES, ['start', 'mulai'])).toBeUndefined();
+  });
+
   it('reads back exactly what the leaflet links write', () => {
     for (const lang of CODES) {
       expect(parseStartText(whatsappStartText(lang, 'mfmw2026'), CODES)).toEqual({

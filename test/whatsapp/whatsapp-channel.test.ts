@@ -91,6 +91,13 @@ describe('WhatsApp channel: a full assessment', () => {
     expect(h.events[0]).toEqual({ type: 'started', lang: 'id', campaign: 'mfmw2026' });
   });
 
+  it('knows the leaflet text with the start word of her language too ("MULAI id-…")', async () => {
+    const h = await harness();
+    const replies = await h.say(PHONE_ID, 'MULAI id-mfmw2026');
+    expect(replies[0]).toBe(t('id', 'privacy.promise'));
+    expect(h.events[0]).toEqual({ type: 'started', lang: 'id', campaign: 'mfmw2026' });
+  });
+
   it('answers chats with a hidden-number (@lid) id like any other', async () => {
     const h = await harness();
     await openIn(h, LID_ID, 'en', 'number');
