@@ -4,6 +4,7 @@ import { createLogger } from './log.js';
 import { chatRef } from './privacy.js';
 import { startLiveReload } from './reload.js';
 import { runMain } from './run-main.js';
+import { createStatsCounter } from './stats/create-counter.js';
 import { createSessionStore } from './store/create-store.js';
 import { runConsoleChat } from '../bots/console/console-chat.js';
 import { startTelegramChannel } from '../bots/telegram/telegram-channel.js';
@@ -27,7 +28,15 @@ await runMain(async () => {
   }
   const bundle = loadCheckedBundle();
   const store = await createSessionStore(config, logger);
-  const core = createCore({ bundle, config, logger, store });
+  // Anonymous counts for NGOs (src/stats): on completion, start and exit only, per ISO week.
+  const counter = await createStatsCounter(config, logger);
+  const core = createCore({
+    bundle,
+    config,
+    logger,
+    store,
+    onEvent: (event, channel) => counter.recordEvent(event, channel),
+  });
   // Development only: an edited flow or locale file is checked and, if fine, used at once (src/reload.ts).
   const liveReload =
     config.NODE_ENV !== 'production' ? startLiveReload({ root: PROJECT_ROOT, conversations: core.conversations }) : undefined;
@@ -47,7 +56,7 @@ await runMain(async () => {
       output: process.stdout,
     });
     liveReload?.close();
-    await store.close();
+    await Promise.allSettled([store.close(), counter.close()]);
     return;
   }
 
@@ -58,7 +67,7 @@ await runMain(async () => {
     logger.info({ signal }, 'shutting down: finishing turns in flight');
     liveReload?.close();
     await Promise.allSettled(channels.map((c) => c.stop()));
-    await store.close();
+    await Promise.allSettled([store.close(), counter.close()]);
     logger.info('stopped');
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
