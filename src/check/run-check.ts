@@ -1,6 +1,6 @@
 import { loadBundle } from '../bundle.js';
 import { formatProblem, type Problem } from '../problems.js';
-import { LOCALE_STATUS_FILE, readLocaleStatus } from './locale-status.js';
+import { formatLocaleStatus, LOCALE_STATUS_FILE, readLocaleStatus } from './locale-status.js';
 import { checkWarnings } from './warnings.js';
 
 /** What `npm run check` found, and the lines it prints. */
@@ -21,7 +21,20 @@ export interface CheckReport {
  */
 export function runCheck(opts: { root: string; today?: Date }): CheckReport {
   const { bundle, problems: loaded } = loadBundle({ root: opts.root });
+  const status = readLocaleStatus(opts.root);
   const extra = bundle ? checkWarnings(bundle, { root: opts.root, today: opts.today }) : [];
+  if (bundle && status) {
+    for (const code of bundle.localeCodes) {
+      if (status.some((r) => r.code === code)) continue;
+      extra.push({
+        severity: 'warning',
+        file: LOCALE_STATUS_FILE,
+        line: 1,
+        column: 1,
+        message: `the language "${code}" has no row in the translation status table. Add one, e.g. "| ${code} | <its name> | not yet reviewed by a native speaker | | |"`,
+      });
+    }
+  }
   const errors = loaded.filter((p) => p.severity === 'error');
   const warnings = [...loaded.filter((p) => p.severity === 'warning'), ...sortedByPlace(extra)];
   const lines = [...errors, ...warnings].map(formatProblem);
@@ -29,10 +42,9 @@ export function runCheck(opts: { root: string; today?: Date }): CheckReport {
   if (!bundle && errors.length > 0) {
     lines.push('More checks (untranslated and long texts, unused indicators, old contact dates) run once the errors are fixed.');
   }
-  const status = readLocaleStatus(opts.root);
-  if (status) {
+  if (status && status.length > 0) {
     if (lines.length > 0) lines.push('');
-    lines.push(`Translation review status (${LOCALE_STATUS_FILE}):`, ...status.map((l) => `  ${l}`));
+    lines.push(`Translation review status (${LOCALE_STATUS_FILE}):`, ...formatLocaleStatus(status).map((l) => `  ${l}`));
   }
   if (lines.length > 0) lines.push('');
   if (bundle) {

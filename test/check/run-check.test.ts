@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/app.js';
 import { loadBundle } from '../../src/bundle.js';
+import { readLocaleStatus } from '../../src/check/locale-status.js';
 import { runCheck } from '../../src/check/run-check.js';
 import { fixtureRoot } from '../helpers/fixture-root.js';
 import { fixtureProject } from './fixture-project.js';
@@ -135,5 +136,29 @@ describe('scripts/check.ts', () => {
     expect(result.stdout).toContain(
       'flows/self-assessment.yaml:10:11: error: step "language" points to "pasport", which does not exist. Did you mean "passport"?\n',
     );
+  });
+});
+
+describe('npm run check: translation review status', () => {
+  it('prints each language with its status and warns about a language missing from the table', () => {
+    const root = fixtureProject(join(CHECK, 'clean'));
+    writeFileSync(
+      join(root, 'locales', 'STATUS.md'),
+      '# Status\n\n| code | language | status | reviewed by | date |\n|---|---|---|---|---|\n| xx | Nowhere | reviewed | Mission volunteers | 2026-11-01 |\n',
+    );
+    const report = runCheck({ root, today: TODAY });
+    expect(report.lines).toContain('Translation review status (locales/STATUS.md):');
+    expect(report.lines).toContain('  xx  Nowhere: reviewed (Mission volunteers, 2026-11-01)');
+    expect(report.lines).toContain(
+      'locales/STATUS.md:1:1: warning: the language "en" has no row in the translation status table. Add one, e.g. "| en | <its name> | not yet reviewed by a native speaker | | |"',
+    );
+    expect(report.exitCode).toBe(0);
+  });
+
+  it('the shipped table lists every shipped language, and none is marked reviewed without a name and date', () => {
+    const report = runCheck({ root: PROJECT_ROOT });
+    expect(report.lines.filter((l) => l.startsWith('locales/STATUS.md'))).toEqual([]);
+    const rows = readLocaleStatus(PROJECT_ROOT)!;
+    for (const r of rows.filter((r) => r.status === 'reviewed')) expect([r.code, r.reviewedBy !== '' && r.date !== '']).toEqual([r.code, true]);
   });
 });

@@ -69,7 +69,7 @@ describeWithRedis('anonymous counters in Redis', () => {
   });
 
   it('npm run stats without REDIS_URL says where the counts are and exits 1', async () => {
-    const env = { ...process.env, LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent' };
     delete env.REDIS_URL;
     const err = await run(process.execPath, ['--import', 'tsx', 'scripts/stats.ts'], { cwd: PROJECT_ROOT, env }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 1 });
