@@ -3,39 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createClient } from 'redis';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { probeRedis, TEST_REDIS_URL } from './redis-probe.js';
 
-/** The Redis the store tests use: 127.0.0.1:6379 unless TEST_REDIS_URL says otherwise. */
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+export { probeRedis, TEST_REDIS_URL };
 
 /** The binary the restart tests spawn (Debian's redis-server). */
 export const REDIS_SERVER_BIN = process.env.REDIS_SERVER_BIN || '/usr/bin/redis-server';
 
 const inCi = process.env.CI === 'true';
-
-/** Whether TEST_REDIS_URL answers PING, and if not, why (for the skip or failure message). */
-export async function probeRedis(
-  url: string = TEST_REDIS_URL,
-): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const client = createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: { connectTimeout: 1000, reconnectStrategy: false },
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return { ok: true };
-  } catch (err) {
-    return {
-      ok: false,
-      reason: `Redis at ${url} does not answer (${err instanceof Error ? err.message : String(err)})`,
-    };
-  } finally {
-    if (client.isOpen) client.destroy();
-  }
-}
 
 const probe = await probeRedis();
 
@@ -52,9 +28,7 @@ export function describeWithRedis(name: string, body: () => void): void {
   } else if (inCi) {
     describe(name, () => {
       it('needs a Redis server (CI=true: not skipped)', () => {
-        throw new Error(
-          `${redisUnavailableReason}. .ci/run starts one; locally run redis-server or set TEST_REDIS_URL.`,
-        );
+        expect.fail(`${redisUnavailableReason}. .ci/run starts one; locally run redis-server or set TEST_REDIS_URL.`);
       });
     });
   } else {
@@ -78,7 +52,7 @@ export function describeWithRedisServerBinary(name: string, body: () => void): v
   if (inCi) {
     describe(name, () => {
       it('needs the redis-server binary (CI=true: not skipped)', () => {
-        throw new Error(reason);
+        expect.fail(reason);
       });
     });
   } else {
