@@ -1,14 +1,31 @@
 /** Longest text we try to understand; anything longer is answered with the re-prompt. */
 export const MAX_TEXT_INPUT = 200;
 
+const DECIMAL_DIGIT = /\p{Nd}/u;
+
 /**
- * Folds typed text for matching: Unicode-normalised (full-width digits become ASCII), lower case,
- * punctuation, symbols and emoji removed, spaces collapsed.
+ * The value of a decimal digit of any script (Devanagari २, Thai ๒, Bengali ২ ...). Unicode puts
+ * each script's digits 0 to 9 in one run of code points, so the value is how far the digit is from
+ * the start of its run (runs that follow each other directly, as in the mathematical digits, are
+ * whole tens, so counting modulo 10 still gives the value).
+ */
+function asciiDigit(digit: string): string {
+  const code = digit.codePointAt(0)!;
+  let back = 0;
+  while (back < 60 && DECIMAL_DIGIT.test(String.fromCodePoint(code - back - 1))) back++;
+  return String(back % 10);
+}
+
+/**
+ * Folds typed text for matching: Unicode-normalised, digits of every script as ASCII (full-width
+ * "２", Devanagari "२" and Thai "๒" all become "2"), lower case, punctuation, symbols and emoji
+ * removed, spaces collapsed.
  */
 export function normaliseText(text: string): string {
   return text
     .slice(0, MAX_TEXT_INPUT * 2)
     .normalize('NFKC')
+    .replace(/\p{Nd}/gu, (d) => (d >= '0' && d <= '9' ? d : asciiDigit(d)))
     .toLowerCase()
     .replace(/[\p{P}\p{S}\p{Cc}\p{Cf}]/gu, ' ')
     .replace(/\s+/g, ' ')

@@ -119,6 +119,9 @@ describe('engine: typed answers', () => {
   it.each([
     ['2', 'employer'],
     ['２', 'employer'],
+    ['२', 'employer'], // Devanagari (Nepali, Hindi)
+    ['๒', 'employer'], // Thai
+    ['২', 'employer'], // Bengali
     ['My agency', 'agency'],
     ['  my AGENCY!! ', 'agency'],
     ['not sure', 'unsure'],

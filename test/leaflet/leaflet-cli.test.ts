@@ -7,6 +7,8 @@ import { PROJECT_ROOT } from '../../src/app.js';
 import { loadBundle } from '../../src/bundle.js';
 import { formatProblem } from '../../src/problems.js';
 import { decodeAllQr, decodeQr } from './decode-qr.js';
+import { Translator } from '../../src/i18n.js';
+import { whatsappLink } from '../../src/leaflet/links.js';
 
 /** `npm run leaflet -- <args>` with only the given settings; its exit code and output. */
 function leaflet(
@@ -82,6 +84,9 @@ describe.concurrent(
 // The whole shipped set, as an NGO makes it. It needs every language's leaflet texts.
 const { bundle, problems } = loadBundle({ root: PROJECT_ROOT });
 const errors = problems.filter((p) => p.severity === 'error');
+/** The WhatsApp link of a language's leaflet: its own start word, then `<lang>-demo`. */
+const waLink = (lang: string) =>
+  whatsappLink('85212345678', lang, 'demo', new Translator(bundle!).words(lang, 'command.start.words')[0]);
 const notReady = bundle
   ? ''
   : ` [SKIPPED: the flows or locales have ${errors.length} error(s), in ${[...new Set(errors.map((p) => p.file))].join(', ')}; ` +
@@ -101,7 +106,7 @@ describe.skipIf(!bundle && process.env.CI !== 'true')(
       for (const lang of bundle!.localeCodes) {
         const dir = join(out, 'demo', lang);
         const telegram = `https://t.me/SafeCheckHKBot?start=${lang}-demo`;
-        const whatsapp = `https://wa.me/85212345678?text=START%20${lang}-demo`;
+        const whatsapp = waLink(lang);
         expect(r.stdout).toContain(`${lang}: ${dir}`);
         expect(readFileSync(join(dir, 'links.txt'), 'utf8')).toBe(
           `Telegram: ${telegram}\nWhatsApp: ${whatsapp}\n`,
@@ -123,7 +128,7 @@ describe.skipIf(!bundle && process.env.CI !== 'true')(
         spawnSync('pdftoppm', ['-r', '150', '-png', '-singlefile', pdf, base]);
         expect(decodeAllQr(readFileSync(`${base}.png`), 2), lang).toEqual([
           `https://t.me/SafeCheckHKBot?start=${lang}-demo`,
-          `https://wa.me/85212345678?text=START%20${lang}-demo`,
+          waLink(lang),
         ]);
       }
     });
