@@ -1,7 +1,7 @@
 import type { Engine, Input, TurnEvent, TurnResult } from './engine.js';
 import type { Logger } from './log.js';
 import type { RenderedMessage, Renderer } from './render.js';
-import type { SessionRecord, SessionStore } from './store/session-store.js';
+import type { MessageIdGroup, SessionRecord, SessionStore } from './store/session-store.js';
 
 /** Telegram can delete messages for 48 hours; ids older than that are useless and are dropped. */
 export const MESSAGE_ID_MAX_AGE_S = 48 * 3600;
@@ -107,7 +107,7 @@ export class Conversations {
         const ids = opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : [];
         if (result.snapshot === null) {
           if (current) await this.o.store.delete(chatRef);
-          const toDelete = [...(current?.value.m ?? []).map(([id]) => id), ...ids];
+          const toDelete = [...messageIdGroups(current?.value.m).flatMap(([, ...group]) => group), ...ids];
           return this.outcome(result, opts.channel, true, toDelete);
         }
         if (!result.changed && ids.length === 0 && current) return this.outcome(result, opts.channel, false, []);
@@ -153,10 +153,18 @@ export class Conversations {
     return m.length > 0 ? { m } : {};
   }
 
-  private withIds(existing: SessionRecord['m'], ids: number[]): [number, number][] {
-    const nowS = Math.floor(this.now() / 1000);
-    const fresh = (existing ?? []).filter(([, at]) => nowS - at < MESSAGE_ID_MAX_AGE_S);
-    return [...fresh, ...ids.map((id): [number, number] => [id, nowS])];
+  /**
+   * Adds `ids`, sent now, to the groups kept for quick exit and drops groups older than 48 hours
+   * (Telegram cannot delete those). Ids of the same minute share one group, `[minute, ...ids]`:
+   * a whole assessment is a few groups, which keeps the session under 1 KB in Redis.
+   */
+  private withIds(existing: SessionRecord['m'], ids: number[]): MessageIdGroup[] {
+    const nowMin = Math.floor(this.now() / 60_000);
+    const fresh = messageIdGroups(existing).filter(([at]) => (nowMin - at) * 60 < MESSAGE_ID_MAX_AGE_S);
+    if (ids.length === 0) return fresh;
+    const last = fresh.at(-1);
+    if (last && last[0] === nowMin) return [...fresh.slice(0, -1), [...last, ...ids] as MessageIdGroup];
+    return [...fresh, [nowMin, ...ids]];
   }
 
   private serialise<T>(key: string, task: () => Promise<T>): Promise<T> {
@@ -169,6 +177,14 @@ export class Conversations {
     });
     return run;
   }
+}
+
+/**
+ * The message-id groups of a stored record. Records written before ids were grouped hold
+ * `[id, unix seconds]` pairs; those are read as one-id groups of their minute.
+ */
+function messageIdGroups(m: SessionRecord['m']): MessageIdGroup[] {
+  return (m ?? []).map((g) => (g.length === 2 && g[1]! > 1e9 ? [Math.floor(g[1]! / 60), g[0]!] : g));
 }
 
 /** The error's class name and code only: messages from drivers can echo keys or values. */

@@ -29,8 +29,21 @@ export class Translator {
   /** The text for `key` in `lang` (English if the language is unknown), with variables filled in. */
   t(lang: string | null, key: string, vars: Vars = {}): string {
     const lng = lang && this.codes.includes(lang) ? lang : BASE_LOCALE;
-    return this.i18n.t(key, { lng, ...this.bundle.figures, ...vars }) as string;
+    // Texts depend only on the bundle (fixed for this translator), the language, the key and the
+    // variables, which are ids and figures, never anything she typed. Most calls have none, and
+    // rendering is the largest cost of a turn, so those are remembered.
+    const plain = Object.keys(vars).length === 0;
+    if (plain) {
+      const cached = this.plainTexts.get(`${lng}\u0000${key}`);
+      if (cached !== undefined) return cached;
+    }
+    const text = this.i18n.t(key, { lng, ...this.bundle.figures, ...vars }) as string;
+    if (plain) this.plainTexts.set(`${lng}\u0000${key}`, text);
+    return text;
   }
+
+  /** Texts without variables, by language and key (bounded by the keys of the bundle). */
+  private readonly plainTexts = new Map<string, string>();
 
   /** A comma-separated word list (e.g. `command.exit.words`) as separate words; empty when the key is absent. */
   words(lang: string, key: string): string[] {

@@ -1,12 +1,15 @@
 import type { Snapshot } from '../engine.js';
 
+/** Ids of messages sent in one minute: `[minutes since 1970, id, id, ...]`. */
+export type MessageIdGroup = [number, ...number[]];
+
 /**
  * What is stored per conversation: the engine's snapshot and, for Telegram, the ids of messages
- * to delete on quick exit as [message id, unix seconds sent] (never older than 48 hours).
+ * to delete on quick exit, grouped by the minute they were sent (never older than 48 hours).
  */
 export interface SessionRecord {
   s: Snapshot;
-  m?: [number, number][];
+  m?: MessageIdGroup[];
 }
 
 /** A stored value with the version used for compare-and-set. */

@@ -111,7 +111,9 @@ describe('inline keyboards', () => {
 
 describe('callback data of every button the shipped flow can show', () => {
   it(`fits Telegram's ${CALLBACK_DATA_MAX_BYTES} bytes, in full form, in every language (urgent screens and overlays included)`, () => {
-    const locales = readdirSync(join(PROJECT_ROOT, 'locales')).filter((d) => !d.startsWith('.'));
+    const locales = readdirSync(join(PROJECT_ROOT, 'locales'), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+      .map((d) => d.name);
     const bundle = bundleWith(['en', ...locales.filter((l) => l !== 'en')]);
     const h = new TelegramHarness({ locales: ['en', ...locales.filter((l) => l !== 'en')] });
     const { engine, renderer } = h.core;

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createCore, loadCheckedBundle } from '../src/app.js';
+import { createLogger } from '../src/log.js';
+import { MemorySessionStore } from '../src/store/memory-store.js';
+
+/* The message ids kept for quick exit (Telegram): grouped by minute, dropped after 48 hours. */
+
+const bundle = loadCheckedBundle();
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+function setup() {
+  let now = Date.UTC(2026, 11, 2, 4);
+  const store = new MemorySessionStore(() => now);
+  const core = createCore({
+    bundle,
+    config: { SESSION_TTL_HOURS: 72, RESUME_PROMPT_MINUTES: 100_000 },
+    logger: createLogger('silent'),
+    store,
+    now: () => now,
+  });
+  return { core, store, later: (ms: number) => (now += ms) };
+}
+
+describe('message ids kept for quick exit', () => {
+  it('groups the ids of one minute, and exit deletes every one of them', async () => {
+    const { core, store, later } = setup();
+    await core.conversations.handle('c', { kind: 'start', lang: 'en' }, { channel: 'telegram', incomingMessageId: 10 });
+    await core.conversations.rememberMessages('c', [11, 12]);
+    await core.conversations.handle('c', { kind: 'text', text: '1' }, { channel: 'telegram', incomingMessageId: 13 });
+    await core.conversations.rememberMessages('c', [14]);
+    later(2 * MINUTE);
+    await core.conversations.handle('c', { kind: 'text', text: '1' }, { channel: 'telegram', incomingMessageId: 15 });
+    await core.conversations.rememberMessages('c', [16]);
+
+    const m = (await store.read('c'))!.value.m!;
+    expect(m).toHaveLength(2);
+    expect(m.map(([, ...ids]) => ids)).toEqual([[10, 11, 12, 13, 14], [15, 16]]);
+    expect(m[1]![0] - m[0]![0]).toBe(2);
+
+    const out = await core.conversations.handle('c', { kind: 'command', command: 'exit' }, { channel: 'telegram', incomingMessageId: 17 });
+    expect(out.exit).toBe(true);
+    expect(out.deleteMessageIds).toEqual([10, 11, 12, 13, 14, 15, 16, 17]);
+    expect(await store.read('c')).toBeNull();
+  });
+
+  it('forgets ids older than 48 hours (Telegram can no longer delete them)', async () => {
+    const { core, store, later } = setup();
+    await core.conversations.handle('c', { kind: 'start', lang: 'en' }, { channel: 'telegram', incomingMessageId: 1 });
+    await core.conversations.rememberMessages('c', [2, 3]);
+    later(47 * HOUR);
+    await core.conversations.handle('c', { kind: 'text', text: '1' }, { channel: 'telegram', incomingMessageId: 4 });
+    later(2 * HOUR); // the first group is now 49 hours old
+    await core.conversations.handle('c', { kind: 'text', text: '1' }, { channel: 'telegram', incomingMessageId: 5 });
+    expect((await store.read('c'))!.value.m!.map(([, ...ids]) => ids)).toEqual([[4], [5]]);
+    const out = await core.conversations.handle('c', { kind: 'command', command: 'exit' }, { channel: 'telegram' });
+    expect(out.deleteMessageIds).toEqual([4, 5]);
+  });
+
+  it('reads records written as [id, unix seconds] pairs (before ids were grouped)', async () => {
+    const { core, store } = setup();
+    await core.conversations.handle('c', { kind: 'start', lang: 'en' }, { channel: 'telegram' });
+    const current = (await store.read('c'))!;
+    const nowS = Math.floor(Date.UTC(2026, 11, 2, 4) / 1000);
+    await store.write('c', { ...current.value, m: [[21, nowS], [22, nowS]] }, current.version, 3600);
+    const out = await core.conversations.handle('c', { kind: 'command', command: 'exit' }, { channel: 'telegram', incomingMessageId: 23 });
+    expect(out.deleteMessageIds).toEqual([21, 22, 23]);
+  });
+});
