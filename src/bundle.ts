@@ -31,7 +31,7 @@ export interface Choice {
 }
 
 export type Step =
-  | { id: string; type: 'language'; text: string; next: string }
+  | { id: string; type: 'language'; text: string; next: string; /** Menu order: every locale code once. */ order: string[] }
   | { id: string; type: 'message'; text: string; next: string }
   | { id: string; type: 'question'; text: string; choices: Choice[] }
   | { id: string; type: 'result'; text: string };
@@ -121,7 +121,7 @@ export function loadBundle(opts: LoadOptions): { bundle?: Bundle; problems: Prob
 
   const flows = new Map<string, Flow>();
   for (const { yaml, def } of flowsRead) {
-    const flow = checkFlow(yaml, def, { indicators, contactIds, problems, needed });
+    const flow = checkFlow(yaml, def, { indicators, localeCodes, contactIds, problems, needed });
     if (flows.has(flow.id)) {
       problems.push(yaml.problem(['id'], `another flow file already uses the id "${flow.id}"`));
     }
@@ -187,6 +187,7 @@ function describeIssue(path: (string | number)[], issue: z.core.$ZodIssue): stri
 
 interface FlowCheckContext {
   indicators: Map<string, unknown>;
+  localeCodes: string[];
   contactIds: Set<string>;
   problems: Problem[];
   needed: Map<string, { file: string; line: number; column: number } | undefined>;
@@ -228,7 +229,27 @@ function checkFlow(yaml: YamlFile, def: FlowFile, ctx: FlowCheckContext): Flow {
       if (s.next === undefined) {
         problems.push(yaml.problem(at, `step "${sid}" has no "next", so the conversation would stop here. Add "next: <step id>"`, 'error', true));
       }
-      steps.set(sid, { id: sid, type: s.type, text: s.text, next: target(s.next, [...at, 'next'], `step "${sid}"`) });
+      const next = target(s.next, [...at, 'next'], `step "${sid}"`);
+      if (s.type === 'message') {
+        steps.set(sid, { id: sid, type: s.type, text: s.text, next });
+        continue;
+      }
+      const listed: string[] = [];
+      (s.languages ?? []).forEach((code, i) => {
+        if (!ctx.localeCodes.includes(code)) {
+          problems.push(
+            yaml.problem(
+              [...at, 'languages', i],
+              `step "${sid}" lists the language "${code}", which has no folder in locales/, so the menu leaves it out.${didYouMean(code, ctx.localeCodes)}`,
+              'warning',
+            ),
+          );
+        } else if (listed.includes(code)) {
+          problems.push(yaml.problem([...at, 'languages', i], `step "${sid}" lists the language "${code}" twice; list each language once`));
+        } else listed.push(code);
+      });
+      const order = [...listed, ...ctx.localeCodes.filter((c) => !listed.includes(c))];
+      steps.set(sid, { id: sid, type: s.type, text: s.text, next, order });
       continue;
     }
     const stepNext = target(s.next, [...at, 'next'], `step "${sid}"`);

@@ -391,7 +391,13 @@ export class Engine {
       step,
       key: langStep?.text ?? 'language.choose',
       indicators: [],
-      choices: this.bundle.localeCodes.map((code) => ({ id: code, label: 'language.name', labelLang: code, signals: [], urgent: false })),
+      choices: (langStep?.type === 'language' ? langStep.order : this.bundle.localeCodes).map((code) => ({
+        id: code,
+        label: 'language.name',
+        labelLang: code,
+        signals: [],
+        urgent: false,
+      })),
     };
   }
 

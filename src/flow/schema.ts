@@ -30,7 +30,13 @@ export const choiceSchema = z.strictObject({
   contacts: z.array(id).optional(),
 });
 
-const languageStep = z.strictObject({ type: z.literal('language'), text: key, next: id.optional() });
+const languageStep = z.strictObject({
+  type: z.literal('language'),
+  text: key,
+  next: id.optional(),
+  /** The order of the language menu (locale codes); languages not listed follow, in code order. */
+  languages: z.array(z.string()).optional(),
+});
 const messageStep = z.strictObject({ type: z.literal('message'), text: key, next: id.optional() });
 const questionStep = z.strictObject({
   type: z.literal('question'),

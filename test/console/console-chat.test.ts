@@ -31,7 +31,11 @@ describe('terminal chat --json protocol', () => {
     const language = messages[0]!;
     expect(language).toMatchObject({ type: 'question', id: 'language' });
     if (language.type !== 'question') throw new Error('not a question');
-    expect(language.choices.map((c) => c.id)).toEqual(bundle.localeCodes);
+    // Every language once, in the menu order the flow gives (flows/self-assessment.yaml, step "language").
+    const langStep = bundle.flows.get(bundle.defaultFlowId)!.steps.get('language');
+    expect(langStep?.type === 'language' && langStep.order).toEqual(['en', 'tl', 'id', 'zh-HK', 'th', 'ne', 'si', 'hi']);
+    expect(language.choices.map((c) => c.id)).toEqual(langStep?.type === 'language' ? langStep.order : []);
+    expect([...language.choices.map((c) => c.id)].sort()).toEqual([...bundle.localeCodes].sort());
     const passport = messages.at(-1)!;
     expect(passport).toMatchObject({ type: 'question', id: 'passport', indicators: ['retention_of_documents', 'debt_bondage'] });
     if (passport.type !== 'question') throw new Error('not a question');
