@@ -1,6 +1,6 @@
 import type { Input } from '../../src/engine.js';
 import { parseStartText } from './start-text.js';
-import type { IncomingWhatsAppMessage } from './whatsapp-client.js';
+import type { IncomingWhatsAppMessage, IncomingWhatsAppReaction } from './whatsapp-client.js';
 
 /** A person's chat: a phone-number id ("...@c.us") or a hidden-number id ("...@lid"). */
 export function isPrivateChatId(id: string): boolean {
@@ -48,4 +48,19 @@ export function inputOf(
 ): Input {
   if (m.type !== 'chat') return { kind: 'unsupported' };
   return parseStartText(m.body, localeCodes, startWords) ?? { kind: 'text', text: m.body };
+}
+
+/**
+ * The private chat a reaction should be answered in (she reacted with an emoji instead of typing a
+ * number), or undefined for a reaction the bot ignores: its own, one taken back, one in a group or
+ * channel, or one from before this process started (the library replays old reactions on sync).
+ */
+export function reactionChatToAnswer(
+  r: IncomingWhatsAppReaction,
+  startedAtSeconds: number,
+): string | undefined {
+  if (r.id.fromMe || !r.reaction) return undefined;
+  const chatId = typeof r.id.remote === 'string' ? r.id.remote : r.id.remote._serialized;
+  if (!isPrivateChatId(chatId)) return undefined;
+  return r.timestamp >= startedAtSeconds ? chatId : undefined;
 }

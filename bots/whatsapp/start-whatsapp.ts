@@ -6,6 +6,7 @@ import type { Logger } from '../../src/log.js';
 import { prepareDataDir } from './pairing.js';
 import { WebClient } from './web-client.js';
 import { createWhatsAppChannel, type WhatsAppChannel } from './whatsapp-channel.js';
+import type { WhatsAppClient } from './whatsapp-client.js';
 
 /** The settings the WhatsApp channel reads. */
 export type WhatsAppConfig = Pick<
@@ -28,6 +29,8 @@ export async function startWhatsApp(o: {
   config: WhatsAppConfig;
   core: Pick<Core, 'conversations' | 'translator'>;
   logger: Logger;
+  /** Tests only: a fake client instead of the browser. Default: whatsapp-web.js from the settings. */
+  createClient?: () => WhatsAppClient;
 }): Promise<WhatsAppChannel> {
   const { config } = o;
   if (!existsSync(config.CHROMIUM_PATH)) {
@@ -43,7 +46,7 @@ export async function startWhatsApp(o: {
     translator: o.core.translator,
     secret: config.SESSION_SECRET,
     logger: o.logger,
-    createClient: webClientFactory(config),
+    createClient: o.createClient ?? webClientFactory(config),
     dataDir,
     timing: { sessionTtlMs: config.SESSION_TTL_HOURS * 3600_000 },
   });

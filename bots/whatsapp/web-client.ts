@@ -78,6 +78,14 @@ export class WebClient implements WhatsAppClient {
     return sent;
   }
 
+  async revokeMessage(messageId: string): Promise<boolean> {
+    const message = await this.library.getMessageById(messageId);
+    if (!message?.fromMe) return false;
+    // The library revokes for everyone while WhatsApp allows it, else deletes on the bot's side.
+    await message.delete(true);
+    return true;
+  }
+
   getChatById(chatId: string): Promise<WhatsAppChat> {
     return this.library.getChatById(chatId);
   }

@@ -9,11 +9,16 @@ import type { Translator } from '../../src/i18n.js';
 import type { Logger } from '../../src/log.js';
 import { chatRef } from '../../src/privacy.js';
 import { formatForWhatsApp, splitLongText } from './format-for-whatsapp.js';
-import { inputOf, isPrivateChatId, shouldAnswer } from './incoming-message.js';
+import { inputOf, isPrivateChatId, reactionChatToAnswer, shouldAnswer } from './incoming-message.js';
 import { startWordsOf } from './start-text.js';
 import { removePairingQr, showPairingQr } from './pairing.js';
 import { DEFAULT_PACING, SendPacer, sleep, type PacingOptions } from './send-pacer.js';
-import type { IncomingWhatsAppMessage, SentWhatsAppMessage, WhatsAppClient } from './whatsapp-client.js';
+import type {
+  IncomingWhatsAppMessage,
+  IncomingWhatsAppReaction,
+  SentWhatsAppMessage,
+  WhatsAppClient,
+} from './whatsapp-client.js';
 
 // === Options
 
@@ -28,6 +33,12 @@ export interface WhatsAppTiming {
   /** First wait before reconnecting after a disconnect; it doubles up to `reconnectMaxMs`. */
   reconnectInitialMs: number;
   reconnectMaxMs: number;
+  /**
+   * How long opening WhatsApp Web may take (browser start, page load, until the QR code or the saved
+   * login). The library waits for the page without a time limit, so a network that swallows the
+   * connection would otherwise hang silently; after this the browser is closed and opened again.
+   */
+  openTimeoutMs: number;
   /** How long `stop()` waits for turns in flight before closing the browser. */
   stopGraceMs: number;
 }
@@ -38,10 +49,11 @@ export const DEFAULT_TIMING: Omit<WhatsAppTiming, 'sessionTtlMs'> = {
   chatDeleteDelayMs: 3_000,
   reconnectInitialMs: 5_000,
   reconnectMaxMs: 5 * 60_000,
+  openTimeoutMs: 3 * 60_000,
   stopGraceMs: 10_000,
 };
 
-/** Sent-message handles kept per chat for quick exit (oldest dropped first). */
+/** Sent-message ids kept per chat for quick exit (oldest dropped first); also how many are looked up in the chat. */
 export const MAX_REMEMBERED_MESSAGES = 200;
 
 /** Disconnect reasons after which only a new pairing helps: no automatic reconnect. */
@@ -81,12 +93,13 @@ export interface WhatsAppChannel {
 
 /**
  * What the channel keeps about a chat, in memory only and never logged: the raw id (needed to
- * answer and to remove the chat later), her language and the bot's sent messages (for quick exit).
+ * answer and to remove the chat later), her language and the ids of the bot's sent messages (for
+ * quick exit; ids, not the library's message objects, which die with the browser at a reconnect).
  */
 interface ChatState {
   chatId: string;
   lang: string | null;
-  sent: { message: SentWhatsAppMessage; at: number }[];
+  sent: { id: string; at: number }[];
   /** A result was shown: a quiet chat is removed after `resultIdleMs` rather than the session lifetime. */
   finished: boolean;
   timer?: NodeJS.Timeout;
@@ -107,6 +120,7 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
   readonly name = 'whatsapp' as const;
   private readonly log: Logger;
   private readonly timing: WhatsAppTiming;
+  private readonly pacing: PacingOptions;
   private readonly pacer: SendPacer;
   private readonly now: () => number;
   private readonly startedAtSeconds: number;
@@ -117,12 +131,14 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
   private stopped = false;
   private reconnectAttempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private openTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: WhatsAppChannelDeps) {
     this.log = deps.logger.child({ channel: 'whatsapp' });
     this.timing = { ...DEFAULT_TIMING, sessionTtlMs: 24 * 3600_000, ...deps.timing };
     this.now = deps.now ?? Date.now;
-    this.pacer = new SendPacer(deps.pacing ?? DEFAULT_PACING, this.now);
+    this.pacing = deps.pacing ?? DEFAULT_PACING;
+    this.pacer = new SendPacer(this.pacing, this.now);
     // Messages sent before the process started (a backlog after a restart) get no answer.
     this.startedAtSeconds = Math.floor((deps.startedAtMs ?? performance.timeOrigin) / 1000);
   }
@@ -135,6 +151,7 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.openTimer);
     for (const state of this.chats.values()) clearTimeout(state.timer);
     await Promise.race([this.idle(), sleep(this.timing.stopGraceMs)]);
     const client = this.client;
@@ -159,9 +176,23 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
     const client = this.deps.createClient();
     this.client = client;
     const current = () => this.client === client && !this.stopped;
+    const opened = () => {
+      if (current()) clearTimeout(this.openTimer);
+    };
+    clearTimeout(this.openTimer);
+    this.openTimer = setTimeout(() => {
+      if (!current()) return;
+      this.log.error(
+        { inSeconds: this.timing.openTimeoutMs / 1000 },
+        'WhatsApp Web did not open in time (no network, or a WhatsApp Web change): closing the browser',
+      );
+      this.reconnect(client);
+    }, this.timing.openTimeoutMs);
+    this.openTimer.unref();
 
     client.on('qr', (qr) => {
       if (!current()) return;
+      opened();
       const show = this.deps.showQr ?? ((code: string) => showPairingQr(code, this.deps.dataDir));
       show(qr).then(
         (file) =>
@@ -174,6 +205,7 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
     });
     client.on('authenticated', () => {
       if (!current()) return;
+      opened();
       removePairingQr(this.deps.dataDir);
       this.log.info('authenticated: the WhatsApp login is saved in the data folder');
     });
@@ -218,6 +250,11 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
       if (!current()) return;
       this.receive(m);
     });
+    // The library sends a reaction as an event of its own, not as a message.
+    client.on('message_reaction', (r) => {
+      if (!current()) return;
+      this.receiveReaction(r);
+    });
 
     // Stopped or replaced while the browser was starting: close it (stop() came too early to), or
     // it would keep running and keep the process alive.
@@ -227,12 +264,15 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
       return true;
     };
     client.initialize().then(
-      () => void closeIfStale(),
+      () => {
+        if (!closeIfStale()) opened();
+      },
       (err: unknown) => {
         if (closeIfStale()) return;
+        opened();
         const net = chromiumNetError(err);
         this.log.error(
-          { err: errorName(err), ...(net ? { net } : {}) },
+          { err: describeError(err), ...(net ? { net } : {}) },
           'could not open WhatsApp Web (is chromium installed and web.whatsapp.com reachable?)',
         );
         this.reconnect(client);
@@ -243,6 +283,7 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
   /** Closes a dead client and starts a fresh one after a growing pause (5 s, 10 s, 20 s ... 5 min). */
   private reconnect(old: WhatsAppClient): void {
     this.client = null;
+    clearTimeout(this.openTimer);
     void old.destroy().catch(() => undefined);
     const delay = Math.min(
       this.timing.reconnectMaxMs,
@@ -256,6 +297,7 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
 
   private giveUp(old: WhatsAppClient): void {
     this.client = null;
+    clearTimeout(this.openTimer);
     void old.destroy().catch(() => undefined);
   }
 
@@ -267,6 +309,14 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
     const ref = chatRef(this.deps.secret, 'whatsapp', chatId);
     const input = inputOf(m, this.deps.translator.codes, startWordsOf(this.deps.translator));
     this.enqueue(ref, () => this.turn(ref, chatId, input));
+  }
+
+  /** An emoji reaction instead of an answer: she gets the "reply with a number" line. */
+  private receiveReaction(r: IncomingWhatsAppReaction): void {
+    const chatId = reactionChatToAnswer(r, this.startedAtSeconds);
+    if (chatId === undefined) return;
+    const ref = chatRef(this.deps.secret, 'whatsapp', chatId);
+    this.enqueue(ref, () => this.turn(ref, chatId, { kind: 'unsupported' }));
   }
 
   private async turn(ref: string, chatId: string, input: Input): Promise<void> {
@@ -294,39 +344,63 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
   // === Quick exit and ending conversations
 
   /**
-   * The core has wiped the session. Revoke the bot's messages on her phone, send one line on how to
-   * clear the chat there too, then remove the chat from the bot's account.
+   * The core has wiped the session. First the one line on how to clear the chat on her phone (so she
+   * sees at once that it worked; it is the only message left), then the bot's messages are revoked
+   * on her phone, then the chat is removed from the bot's account.
    */
   private async quickExit(ref: string, state: ChatState, outcome: TurnOutcome): Promise<void> {
     this.chats.delete(ref);
-    const fresh = this.freshSent(state);
-    let failed = 0;
-    await Promise.all(
-      fresh.map(({ message }) =>
-        this.pacer
-          .run(ref, () => message.delete(true))
-          .catch(() => {
-            failed += 1;
-          }),
-      ),
-    );
-    if (failed > 0)
-      this.log.warn(
-        { failed, total: fresh.length },
-        'quick exit: some bot messages could not be deleted for everyone',
-      );
     const lang = outcome.lang ?? state.lang;
     const line = [
       ...outcome.messages.map(formatForWhatsApp),
       this.deps.translator.t(lang, 'exit.clear_chat'),
     ].join('\n');
-    await this.send(ref, state, line, false);
+    const lineIds = await this.send(ref, state, line, false);
+    const ids = await this.messagesToRevoke(state, lineIds);
+    let failed = 0;
+    await Promise.all(
+      ids.map((id) =>
+        this.pacer
+          .run(ref, () => this.connected().revokeMessage(id), this.pacing.revokeMs ?? 0)
+          .then(
+            (found) => {
+              if (!found) failed += 1;
+            },
+            () => {
+              failed += 1;
+            },
+          ),
+      ),
+    );
+    if (failed > 0)
+      this.log.warn(
+        { failed, total: ids.length },
+        'quick exit: some bot messages could not be deleted for everyone',
+      );
     await sleep(this.timing.chatDeleteDelayMs);
     await this.removeChat(ref, state.chatId);
     this.log.info(
-      { deleted: fresh.length - failed },
+      { deleted: ids.length - failed },
       'quick exit: session wiped, bot messages deleted, chat removed',
     );
+  }
+
+  /**
+   * The bot's messages in her chat young enough to revoke: those it remembers, and those WhatsApp
+   * Web still has in the chat (after a restart the memory is empty), except the exit line itself.
+   */
+  private async messagesToRevoke(state: ChatState, keep: readonly string[]): Promise<string[]> {
+    const oldest = this.now() - MESSAGE_ID_MAX_AGE_S * 1000;
+    const ids = new Set(this.freshSent(state).map((s) => s.id));
+    try {
+      const chat = await this.connected().getChatById(state.chatId);
+      const found = await chat.fetchMessages({ limit: MAX_REMEMBERED_MESSAGES, fromMe: true });
+      for (const m of found) if (m.fromMe && m.timestamp * 1000 > oldest) ids.add(m.id._serialized);
+    } catch (err) {
+      this.log.warn({ err: errorName(err) }, "quick exit: could not look up the bot's messages in the chat");
+    }
+    for (const id of keep) ids.delete(id);
+    return [...ids];
   }
 
   /** After the result and a quiet while, or when the session has expired: remove the chat. */
@@ -396,22 +470,30 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
 
   // === Sending
 
-  /** Sends one text (split if long). A failed send is logged by error class only; the turn goes on. */
-  private async send(ref: string, state: ChatState, text: string, remember: boolean): Promise<void> {
+  /**
+   * Sends one text (split if long) and returns the ids of the parts sent. A failed send is logged by
+   * error class only; the turn goes on.
+   */
+  private async send(ref: string, state: ChatState, text: string, remember: boolean): Promise<string[]> {
+    const ids: string[] = [];
     for (const part of splitLongText(text)) {
       try {
         const client = this.connected();
         const sent = await this.pacer.run(ref, () => client.sendMessage(state.chatId, part));
+        ids.push(sent.id._serialized);
         if (remember) this.remember(state, sent);
       } catch (err) {
-        this.log.warn({ err: errorName(err) }, 'a message could not be sent');
-        return;
+        this.log.warn({ err: describeError(err) }, 'a message could not be sent');
+        break;
       }
     }
+    return ids;
   }
 
   private remember(state: ChatState, message: SentWhatsAppMessage): void {
-    state.sent = [...this.freshSent(state), { message, at: this.now() }].slice(-MAX_REMEMBERED_MESSAGES);
+    state.sent = [...this.freshSent(state), { id: message.id._serialized, at: this.now() }].slice(
+      -MAX_REMEMBERED_MESSAGES,
+    );
   }
 
   /** Sent messages young enough to delete for everyone (48 hours, as on Telegram). */
@@ -449,6 +531,15 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
   }
+}
+
+/**
+ * What to log about an error: its class (and code) only, since texts from the browser can hold ids.
+ * whatsapp-web.js also throws bare strings of its own ("auth timeout", "ready timeout"); those are
+ * logged as they are, as long as they are only letters and spaces (no number can hide in them).
+ */
+export function describeError(err: unknown): string {
+  return typeof err === 'string' && /^[A-Za-z ]{1,40}$/.test(err) ? err : errorName(err);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The small slice of the whatsapp-web.js `Client` the WhatsApp channel uses. The channel depends on
  * this interface only, so tests drive it with a fake client and the library stays behind one file
- * (web-client.ts). Field names follow the library's `Message` and `Chat` objects.
+ * (web-client.ts). Field names follow the library's `Message`, `Reaction` and `Chat` objects.
  */
 
 /** A WhatsApp id as the library serialises it, e.g. "85291234567@c.us" or "123456789012345@lid". */
@@ -25,11 +25,30 @@ export interface IncomingWhatsAppMessage {
   hasMedia?: boolean;
 }
 
-/** A message the bot sent: enough to delete it again. */
+/**
+ * The fields of an incoming library `Reaction` (event `message_reaction`) the channel reads. The
+ * library sends reactions as their own event, not as a `message`.
+ */
+export interface IncomingWhatsAppReaction {
+  /** The reaction's own key: `remote` is the chat, `fromMe` is true for the bot's own reactions. */
+  id: { fromMe: boolean; remote: string | WhatsAppId };
+  /** The emoji; empty when a reaction was taken back. */
+  reaction: string;
+  /** Unix seconds (may have a fraction). */
+  timestamp: number;
+}
+
+/** A message the bot sent. Its id is enough to revoke it later, through whichever client is current. */
 export interface SentWhatsAppMessage {
   id: WhatsAppId;
-  /** `everyone = true` revokes it on her phone too ("This message was deleted"). */
-  delete(everyone?: boolean): Promise<void>;
+}
+
+/** A message in a chat on the bot's account (from `fetchMessages`). */
+export interface ChatWhatsAppMessage {
+  id: WhatsAppId;
+  fromMe: boolean;
+  /** Unix seconds. */
+  timestamp: number;
 }
 
 /** A chat on the bot's own account. The channel never reads its name or contact. */
@@ -38,6 +57,8 @@ export interface WhatsAppChat {
   isGroup: boolean;
   /** Unix seconds of the last message. */
   timestamp: number;
+  /** The latest messages of the chat, at most `limit`, only the bot's own with `fromMe: true`. */
+  fetchMessages(options: { limit: number; fromMe: boolean }): Promise<ChatWhatsAppMessage[]>;
   /** Removes the chat (and WhatsApp Web's local copy of its messages) from the bot's account. */
   delete(): Promise<boolean>;
   clearMessages(): Promise<boolean>;
@@ -52,6 +73,7 @@ export interface WhatsAppClientEvents {
   /** `reason` is a WhatsApp Web state such as "NAVIGATION", "CONFLICT" or "LOGOUT". */
   disconnected: (reason: string) => void;
   message: (message: IncomingWhatsAppMessage) => void;
+  message_reaction: (reaction: IncomingWhatsAppReaction) => void;
 }
 
 /** What the channel needs from a whatsapp-web.js client. */
@@ -60,6 +82,11 @@ export interface WhatsAppClient {
   /** Launches the browser and opens WhatsApp Web; events follow. */
   initialize(): Promise<void>;
   sendMessage(chatId: string, text: string): Promise<SentWhatsAppMessage>;
+  /**
+   * Deletes one of the bot's messages for everyone ("This message was deleted" on her phone), or
+   * only on the bot's side once WhatsApp no longer allows that. False when the message is unknown.
+   */
+  revokeMessage(messageId: string): Promise<boolean>;
   getChatById(chatId: string): Promise<WhatsAppChat>;
   /** Every chat on the bot's account (used once at start-up to remove chats left by an earlier run). */
   getChats(): Promise<WhatsAppChat[]>;

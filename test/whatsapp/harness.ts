@@ -8,14 +8,18 @@ import { formatProblem } from '../../src/problems.js';
 import type { TurnEvent } from '../../src/engine.js';
 import { createLogger } from '../../src/log.js';
 import { chatRef } from '../../src/privacy.js';
-import type { IncomingWhatsAppMessage } from '../../bots/whatsapp/whatsapp-client.js';
+import type { PacingOptions } from '../../bots/whatsapp/send-pacer.js';
+import type {
+  IncomingWhatsAppMessage,
+  IncomingWhatsAppReaction,
+} from '../../bots/whatsapp/whatsapp-client.js';
 import {
   createWhatsAppChannel,
   type WhatsAppChannel,
   type WhatsAppTiming,
 } from '../../bots/whatsapp/whatsapp-channel.js';
 import { fixtureRoot } from '../helpers/fixture-root.js';
-import { FakeWhatsAppClient, libraryMessage } from './fake-client.js';
+import { FakeAccount, FakeWhatsAppClient, libraryMessage, libraryReaction } from './fake-client.js';
 
 export const SECRET = 'whatsapp-test-secret-0123456789';
 /** A Hong Kong mobile number as WhatsApp writes it. */
@@ -63,6 +67,8 @@ export interface Harness {
   /** Every client the channel made (a new one after each reconnect). */
   clients: FakeWhatsAppClient[];
   client: FakeWhatsAppClient;
+  /** The NGO's account all the clients are logged in to. */
+  account: FakeAccount;
   logLines: string[];
   events: TurnEvent[];
   qrCodes: string[];
@@ -74,6 +80,12 @@ export interface Harness {
     body: string,
     over?: Partial<IncomingWhatsAppMessage> & Record<string, unknown>,
   ): Promise<string[]>;
+  /** Delivers one library-shaped reaction and returns the texts the bot sent for it. */
+  react(
+    chatId: string,
+    emoji: string,
+    over?: Partial<IncomingWhatsAppReaction> & Record<string, unknown>,
+  ): Promise<string[]>;
 }
 
 export async function startHarness(
@@ -83,17 +95,23 @@ export async function startHarness(
     ready?: boolean;
     /** Adjusts each new fake client (e.g. to make `initialize()` fail). */
     prepareClient?: (client: FakeWhatsAppClient, index: number) => void;
+    pacing?: PacingOptions;
+    /** A restart: the same core (store) and WhatsApp account as an earlier harness, a new channel. */
+    after?: Pick<Harness, 'core' | 'account'>;
   } = {},
 ): Promise<Harness> {
   const logLines: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logLines.push(line) });
   const events: TurnEvent[] = [];
-  const core = createCore({
-    bundle,
-    config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 },
-    logger,
-    onEvent: (e) => void events.push(e),
-  });
+  const core =
+    opts.after?.core ??
+    createCore({
+      bundle,
+      config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 },
+      logger,
+      onEvent: (e) => void events.push(e),
+    });
+  const account = opts.after?.account ?? new FakeAccount();
   const clients: FakeWhatsAppClient[] = [];
   const qrCodes: string[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'wa-test-'));
@@ -104,13 +122,13 @@ export async function startHarness(
     logger,
     dataDir,
     createClient: () => {
-      const c = new FakeWhatsAppClient();
+      const c = new FakeWhatsAppClient(account);
       opts.prepareClient?.(c, clients.length);
       clients.push(c);
       return c;
     },
     showQr: async (qr) => void qrCodes.push(qr),
-    pacing: { perChatMs: 0, globalMs: 0 },
+    pacing: opts.pacing ?? { perChatMs: 0, globalMs: 0 },
     timing: {
       chatDeleteDelayMs: 0,
       reconnectInitialMs: 0,
@@ -130,6 +148,7 @@ export async function startHarness(
     channel,
     clients,
     client,
+    account,
     logLines,
     events,
     qrCodes,
@@ -139,6 +158,13 @@ export async function startHarness(
       const active = clients.at(-1)!;
       const before = active.sent.length;
       active.emit('message', libraryMessage(from, body, over));
+      await channel.idle();
+      return active.sent.slice(before).map((s) => s.text);
+    },
+    async react(chatId, emoji, over = {}) {
+      const active = clients.at(-1)!;
+      const before = active.sent.length;
+      active.emit('message_reaction', libraryReaction(chatId, emoji, over));
       await channel.idle();
       return active.sent.slice(before).map((s) => s.text);
     },

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Step } from '../../src/bundle.js';
 import { Translator } from '../../src/i18n.js';
-import type { IncomingWhatsAppMessage } from '../../bots/whatsapp/whatsapp-client.js';
+import type {
+  IncomingWhatsAppMessage,
+  IncomingWhatsAppReaction,
+} from '../../bots/whatsapp/whatsapp-client.js';
 import { harmlessAnswers } from '../helpers/bundle.js';
 import { BOT_ID, libraryMessage } from './fake-client.js';
 import { channelTestBundle, LID_ID, PHONE_ID, startHarness, wait, type Harness } from './harness.js';
@@ -35,7 +38,10 @@ async function openIn(h: Harness, chatId: string, lang: string, by: 'number' | '
   const first = await h.say(chatId, 'Hi');
   expect(first).toHaveLength(1);
   expect(first[0]).toContain(t('en', 'language.choose'));
-  const pick = by === 'number' ? String(bundle.localeCodes.indexOf(lang) + 1) : t(lang, 'language.name');
+  // By number: the number the list she sees gives her language (the menu has its own order).
+  const line = first[0]!.split('\n').find((l) => l.endsWith(`) ${t(lang, 'language.name')}`));
+  expect(line, `${lang} in the language list`).toBeDefined();
+  const pick = by === 'number' ? line!.slice(0, line!.indexOf(')')) : t(lang, 'language.name');
   return h.say(chatId, pick);
 }
 
@@ -181,6 +187,44 @@ describe('WhatsApp channel: which messages it answers', () => {
       expect((await currentStep(h, PHONE_ID))?.id).toBe('passport');
     },
   );
+
+  // The library delivers reactions as `message_reaction` events, not as messages.
+  it.each([PHONE_ID, LID_ID])(
+    'answers an emoji reaction in %s with the "please reply with a number" line and the question again',
+    async (chatId) => {
+      const h = await harness();
+      await openIn(h, chatId, 'id', 'number');
+      const replies = await h.react(chatId, '👍');
+      expect(replies).toEqual([
+        t('id', 'input.non_text'),
+        expect.stringContaining(t('id', 'q.passport.text')),
+      ]);
+      expect((await currentStep(h, chatId))?.id).toBe('passport');
+    },
+  );
+
+  it.each<[string, Partial<IncomingWhatsAppReaction> & Record<string, unknown>, string?]>([
+    ['its own reaction', { id: { fromMe: true, remote: PHONE_ID } }],
+    ['a reaction taken back', {}, ''],
+    ['a reaction in a group', { id: { fromMe: false, remote: '120363025555555555@g.us' } }],
+    ['a reaction on a status', { id: { fromMe: false, remote: 'status@broadcast' } }],
+    ['a reaction from before the start (replayed on sync)', { timestamp: Date.now() / 1000 - 3600 }],
+  ])('ignores %s', async (_what, over, emoji = '❤️') => {
+    const h = await harness();
+    await openIn(h, PHONE_ID, 'en', 'number');
+    const record = await h.core.store.read(h.ref(PHONE_ID));
+    expect(await h.react(PHONE_ID, emoji, over)).toEqual([]);
+    expect(await h.core.store.read(h.ref(PHONE_ID))).toEqual(record);
+  });
+
+  it('takes the chat of a reaction from a library id object too', async () => {
+    const h = await harness();
+    await openIn(h, PHONE_ID, 'en', 'number');
+    const replies = await h.react(PHONE_ID, '🙏', {
+      id: { fromMe: false, remote: { _serialized: PHONE_ID } },
+    });
+    expect(replies[0]).toBe(t('en', 'input.non_text'));
+  });
 });
 
 describe('WhatsApp channel: quick exit', () => {
@@ -221,16 +265,68 @@ describe('WhatsApp channel: quick exit', () => {
   it('still sends the line and removes the chat when revoking fails', async () => {
     const h = await harness();
     await openIn(h, PHONE_ID, 'en', 'number');
-    const original = h.client.sendMessage.bind(h.client);
-    h.client.sendMessage = async (chatId, text) => {
-      const sent = await original(chatId, text);
-      return { ...sent, delete: async () => Promise.reject(new Error('revoke refused')) };
-    };
     await h.say(PHONE_ID, '1');
+    h.client.failRevokes = true;
     const replies = await h.say(PHONE_ID, 'exit');
-    expect(replies).toHaveLength(1);
+    expect(replies).toEqual([`${t('en', 'exit.done')}\n${t('en', 'exit.clear_chat')}`]);
     expect(h.client.deletedChats).toEqual([PHONE_ID]);
+    expect(h.client.sent.some((s) => s.deletedForEveryone)).toBe(false);
     expect(h.logLines.join('')).toContain('some bot messages could not be deleted for everyone');
+    expect(await h.core.store.read(h.ref(PHONE_ID))).toBeNull();
+  });
+
+  it('sends the clear-chat line first, then revokes, then removes the chat', async () => {
+    const h = await harness();
+    await openIn(h, PHONE_ID, 'en', 'number');
+    const mark = h.account.actions.length;
+    await h.say(PHONE_ID, 'exit');
+    const actions = h.account.actions.slice(mark).map((a) => a.split(' ')[0]);
+    const revokes = h.client.sent.filter((s) => s.deletedForEveryone).length;
+    expect(revokes).toBeGreaterThan(1);
+    expect(actions).toEqual(['send', ...Array<string>(revokes).fill('revoke'), 'delete-chat']);
+  });
+
+  it('revokes the messages sent before a reconnect, through the new browser', async () => {
+    const h = await harness();
+    await openIn(h, PHONE_ID, 'en', 'number');
+    const before = h.client.sent.filter((s) => s.chatId === PHONE_ID);
+    h.client.emit('disconnected', 'NAVIGATION');
+    await wait(10);
+    expect(h.clients).toHaveLength(2);
+    h.clients[1]!.emit('ready');
+    await h.channel.idle();
+    await h.say(PHONE_ID, '1');
+    await h.say(PHONE_ID, 'exit');
+    expect(before.length).toBeGreaterThan(1);
+    expect(before.every((s) => s.deletedForEveryone)).toBe(true);
+    expect(h.logLines.join('')).not.toContain('could not be deleted');
+  });
+
+  it('after a restart, revokes the bot messages WhatsApp Web still has in the chat', async () => {
+    const first = await harness();
+    await openIn(first, PHONE_ID, 'en', 'number');
+    const before = first.client.sent.filter((s) => s.chatId === PHONE_ID);
+    await first.channel.stop();
+    // A new process: nothing in memory, the same store and the same WhatsApp account.
+    const second = await harness({ after: first });
+    const replies = await second.say(PHONE_ID, 'EXIT');
+    expect(replies).toEqual([`${t('en', 'exit.done')}\n${t('en', 'exit.clear_chat')}`]);
+    expect(before.length).toBeGreaterThan(1);
+    expect(before.every((s) => s.deletedForEveryone)).toBe(true);
+    expect(second.client.sent.at(-1)!.deletedForEveryone).toBe(false);
+    expect(second.client.deletedChats).toEqual([PHONE_ID]);
+    expect(await second.core.store.read(second.ref(PHONE_ID))).toBeNull();
+  });
+
+  it('does not try to revoke messages older than WhatsApp allows (48 hours here)', async () => {
+    const h = await harness();
+    const old = { chatId: PHONE_ID, text: 'old', id: 'true_old', deletedForEveryone: false, inChat: true };
+    h.account.sent.push({ ...old, timestamp: Math.floor(Date.now() / 1000) - 49 * 3600 });
+    await openIn(h, PHONE_ID, 'en', 'number');
+    await h.say(PHONE_ID, 'exit');
+    expect(h.account.sent[0]!.deletedForEveryone).toBe(false);
+    expect(h.account.actions).not.toContain('revoke true_old');
+    expect(h.client.deletedChats).toEqual([PHONE_ID]); // the chat, old message included, still goes
   });
 });
 
@@ -342,6 +438,28 @@ describe('WhatsApp channel: login and connection', () => {
     expect((await h.say(PHONE_ID, 'Hi'))[0]).toContain(t('en', 'language.choose'));
   });
 
+  it('logs a disconnect with its reason, reconnects with a growing pause, and starts the pause over once ready', async () => {
+    const h = await harness({ timing: { reconnectInitialMs: 10, reconnectMaxMs: 1000 } });
+    h.clients[0]!.emit('disconnected', 'CONFLICT');
+    await wait(30);
+    h.clients[1]!.emit('disconnected', 'TIMEOUT'); // the new browser drops too, before it is ready
+    await wait(50);
+    h.clients[2]!.emit('ready');
+    await h.channel.idle();
+    h.clients[2]!.emit('disconnected', 'NAVIGATION'); // after a good connection: short pause again
+    await wait(30);
+    expect(h.clients).toHaveLength(4);
+    const lines = logged(h) as { level: number; msg: string; reason?: string; inSeconds?: number }[];
+    expect(
+      lines.filter((l) => l.msg.startsWith('disconnected from WhatsApp Web')).map((l) => [l.level, l.reason]),
+    ).toEqual([
+      [40, 'CONFLICT'],
+      [40, 'TIMEOUT'],
+      [40, 'NAVIGATION'],
+    ]);
+    expect(lines.filter((l) => l.msg === 'reconnecting').map((l) => l.inSeconds)).toEqual([0.01, 0.02, 0.01]);
+  });
+
   it('retries with a growing pause when WhatsApp Web cannot be opened', async () => {
     const h = await harness({
       ready: false,
@@ -365,6 +483,60 @@ describe('WhatsApp channel: login and connection', () => {
     ]);
     expect(lines.filter((l) => l.msg === 'reconnecting').map((l) => l.inSeconds)).toEqual([0.01, 0.02]);
     expect(h.logLines.join('')).not.toContain('at https://'); // the error message itself is not logged
+  });
+
+  it('closes and reopens a browser whose WhatsApp Web never opens (no silent hang)', async () => {
+    const h = await harness({
+      ready: false,
+      timing: { openTimeoutMs: 30, reconnectInitialMs: 10, reconnectMaxMs: 1000 },
+      prepareClient: (c, index) => {
+        if (index < 2) c.initializeGate = new Promise(() => {}); // the page load never ends
+      },
+    });
+    await wait(150);
+    expect(h.clients.length).toBeGreaterThanOrEqual(3);
+    expect(h.clients.slice(0, 2).every((c) => c.destroyed)).toBe(true);
+    expect(h.clients[2]!.initialized).toBe(true);
+    const lines = logged(h) as { level: number; msg: string; inSeconds?: number }[];
+    const stuck = lines.filter((l) => l.msg.startsWith('WhatsApp Web did not open in time'));
+    expect(stuck).toHaveLength(2);
+    expect(stuck.every((l) => l.level === 50 && l.inSeconds === 0.03)).toBe(true);
+    expect(lines.filter((l) => l.msg === 'reconnecting').map((l) => l.inSeconds)).toEqual([0.01, 0.02]);
+  });
+
+  it('does not give up on a browser that shows the QR code and waits to be scanned', async () => {
+    const h = await harness({
+      ready: false,
+      timing: { openTimeoutMs: 30 },
+      prepareClient: (c) => {
+        c.initializeGate = new Promise(() => {});
+      },
+    });
+    h.client.emit('qr', '2@pairing-ref,key,key,key');
+    await wait(80);
+    expect(h.clients).toHaveLength(1);
+    expect(h.client.destroyed).toBe(false);
+    expect(h.logLines.join('')).not.toContain('did not open in time');
+  });
+
+  it.each([
+    ['auth timeout', 'auth timeout'],
+    ['ready timeout', 'ready timeout'],
+    ['chat 85291234567@c.us gone', 'string'],
+  ])("logs the library's thrown string %j as %j", async (thrown, logged) => {
+    const h = await harness({
+      ready: false,
+      timing: { reconnectInitialMs: 1000 },
+      prepareClient: (c, index) => {
+        if (index === 0) c.initializeError = thrown;
+      },
+    });
+    await wait(10);
+    const line = h.logLines
+      .map((l) => JSON.parse(l) as { msg: string; err?: string })
+      .find((l) => l.msg.startsWith('could not open WhatsApp Web'));
+    expect(line?.err).toBe(logged);
+    expect(h.logLines.join('')).not.toContain('85291234567');
   });
 
   it.each(['LOGOUT', 'UNPAIRED'])(
@@ -450,6 +622,64 @@ describe('WhatsApp channel: privacy', () => {
     ]) {
       expect(all, forbidden).not.toContain(forbidden);
     }
+  });
+});
+
+describe('WhatsApp channel: contact names and profiles are never read', () => {
+  /** Wraps `target` so that every property the channel reads is recorded. */
+  function recording<T extends object>(target: T, reads: Set<string>): T {
+    return new Proxy(target, {
+      get(obj, key, receiver) {
+        if (typeof key === 'string') reads.add(key);
+        return Reflect.get(obj, key, receiver) as unknown;
+      },
+    });
+  }
+
+  it('reads only the message fields it needs, never the push name, contact or chat', async () => {
+    const h = await harness();
+    const reads = new Set<string>();
+    const profile = {
+      notifyName: 'Siti Aminah',
+      _data: { notifyName: 'Siti Aminah', from: PHONE_ID },
+      getContact: () => Promise.reject(new Error('the contact was read')),
+      getChat: () => Promise.reject(new Error('the chat was read')),
+    };
+    for (const body of ['Hi', '2', 'exit']) {
+      h.client.emit('message', recording(libraryMessage(PHONE_ID, body, profile), reads));
+      await h.channel.idle();
+    }
+    h.client.emit('message', recording(libraryMessage(PHONE_ID, '', { ...profile, type: 'image' }), reads));
+    await h.channel.idle();
+    expect(h.client.sent.length).toBeGreaterThan(2); // it did answer
+    const allowed = [
+      'id',
+      'from',
+      'body',
+      'type',
+      'fromMe',
+      'isStatus',
+      'broadcast',
+      'timestamp',
+      'hasMedia',
+    ];
+    expect([...reads].filter((k) => !allowed.includes(k))).toEqual([]);
+    expect(reads.has('notifyName') || reads.has('_data') || reads.has('getContact')).toBe(false);
+  });
+
+  it('reads only id, type and time of the chats it sweeps at start-up', async () => {
+    const h = await harness({ ready: false, timing: { sessionTtlMs: 1000 } });
+    const reads = new Set<string>();
+    const original = h.client.getChats.bind(h.client);
+    h.client.getChats = async () =>
+      (await original()).map((c) =>
+        recording({ ...c, name: 'Siti Aminah', getContact: () => Promise.reject(new Error('read')) }, reads),
+      );
+    h.client.chats = [{ id: '85290000001@c.us', isGroup: false, timestamp: 1 }];
+    h.client.emit('ready');
+    await h.channel.idle();
+    expect(h.client.deletedChats).toEqual(['85290000001@c.us']);
+    expect(reads.has('name') || reads.has('getContact')).toBe(false);
   });
 });
 
