@@ -1,24 +1,31 @@
 import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, type Api, type BotError, type Context, type Transformer } from 'grammy';
+import { Bot, GrammyError, type Api, type BotError, type Context, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Core } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
+import { errorName } from '../../src/conversation.js';
 import type { Input } from '../../src/engine.js';
 import type { Logger } from '../../src/log.js';
+import type { RenderedMessage } from '../../src/render.js';
 import { chatRef } from '../../src/privacy.js';
 import { describeApiError, isEditPointless, tryApiCall } from './api-errors.js';
 import { inputFromCallbackData } from './callback-data.js';
+import { ChatMemory } from './chat-memory.js';
 import { eraseMessages } from './erase-messages.js';
 import { localeForTelegramLanguage } from './languages.js';
+import { NETWORK_RETRY_DELAYS_MS, networkRetry } from './network-retry.js';
 import { renderForTelegram, type TelegramOutgoing } from './telegram-message.js';
 import { inputFromMessage } from './update-input.js';
 
 /** The updates the bot asks Telegram for (polling and webhook alike). */
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
-/** Chats whose live keyboard is remembered (memory bound; older entries are simply forgotten). */
-const LIVE_KEYBOARDS_MAX = 10_000;
+/**
+ * Longest wait for one Bot API call. grammY's default is 500 s; a call hanging that long would
+ * hold up her chat (and her exit). Long polling asks Telegram to wait 30 s, well within this.
+ */
+export const API_TIMEOUT_SECONDS = 60;
 
 /** The channel name in session events and logs. */
 export const CHANNEL = 'telegram';
@@ -32,12 +39,24 @@ export interface TelegramBotDeps {
   secret: string;
   /** The bot's own user; given, grammY skips `getMe` (tests, or a cached value). */
   botInfo?: UserFromGetMe;
-  /** Installed beneath auto-retry: tests capture every call here and answer like Telegram. */
+  /** Installed beneath the retries: tests capture every call here and answer like Telegram. */
   apiTransformer?: Transformer;
   /** Another Bot API server, e.g. the local emulator in end-to-end tests. */
   apiRoot?: string;
   /** Auto-retry settings (tests shorten them). */
   retry?: Partial<AutoRetryOptions>;
+  /** Waits before retrying a call that failed on the network (tests shorten them). */
+  networkRetryDelaysMs?: readonly number[];
+}
+
+/** What became of the messages of one reply. */
+interface Delivery {
+  /** Ids of the messages that went out. */
+  sent: number[];
+  /** The message that shows the live answer buttons, if one went out. */
+  withKeyboard?: number;
+  /** True when a message did not go out for a reason other than her blocking the bot. */
+  undelivered: boolean;
 }
 
 /**
@@ -50,27 +69,45 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   if (!token) throw new Error('createTelegramBot needs TELEGRAM_BOT_TOKEN');
   const bot = new Bot(token, {
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
-    client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
+    client: { timeoutSeconds: API_TIMEOUT_SECONDS, ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
   });
+  const { logger } = deps;
   if (deps.apiTransformer) bot.api.config.use(deps.apiTransformer);
-  // Respects Telegram's 429 retry_after and retries network and 5xx errors. A flood wait longer than
-  // a minute is given up: by then the reply would come too late to make sense.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...deps.retry }));
+  bot.api.config.use(
+    networkRetry({ delaysMs: deps.networkRetryDelaysMs ?? NETWORK_RETRY_DELAYS_MS, logger }),
+  );
+  // Respects Telegram's 429 retry_after and retries 5xx errors. A flood wait longer than a minute
+  // is given up: by then the reply would come too late to make sense. Network errors are retried
+  // (a few times only) by networkRetry beneath: auto-retry's own network retry never gives up.
+  bot.api.config.use(
+    autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...deps.retry, rethrowHttpErrors: true }),
+  );
 
   const { conversations } = deps.core;
-  const { logger } = deps;
+  const memory = new ChatMemory();
   const locales = () => conversations.engine.bundle.localeCodes;
-  const langHint = (ctx: Context) => localeForTelegramLanguage(ctx.from?.language_code, locales());
+  const refOf = (chatId: number) => chatRef(deps.secret, CHANNEL, chatId);
+  // The language to word the emergency reply in when the session cannot be read: the one she was
+  // chatting in, else her Telegram app's.
+  const langHint = (ctx: Context, ref: string) =>
+    memory.language(ref) ?? localeForTelegramLanguage(ctx.from?.language_code, locales());
 
   // Errors inside a turn are caught here for every mode (grammY's `bot.catch` alone only sees them
   // when polling): logged without identifiers, and she gets "sorry" with the emergency contacts.
+  // This handler never throws: the runner would print the whole update (her name, her text).
   const onError = async (err: BotError) => {
-    logger.error({ ...describeApiError(err.error), update: updateKind(err.ctx) }, 'telegram update failed');
-    const chat = err.ctx.chat;
-    if (chat?.type !== 'private') return;
-    const lang = langHint(err.ctx);
-    const messages = conversations.renderer.render(conversations.engine.failSafe(lang), lang);
-    for (const out of messages.flatMap(renderForTelegram)) await send(err.ctx.api, chat.id, out);
+    try {
+      logger.error({ ...describeApiError(err.error), update: updateKind(err.ctx) }, 'telegram update failed');
+      const chat = err.ctx.chat;
+      if (chat?.type !== 'private') return;
+      const ref = refOf(chat.id);
+      const reply = await deliver(err.ctx.api, chat.id, failSafe(langHint(err.ctx, ref)));
+      // The session may not hold these: kept so the next exit erases them.
+      const hers = err.ctx.message?.message_id;
+      memory.addUnrecorded(ref, [...(typeof hers === 'number' ? [hers] : []), ...reply.sent]);
+    } catch (inner) {
+      logger.error({ err: errorName(inner) }, 'could not send the emergency contacts after a failed update');
+    }
   };
   bot.catch(onError);
   const chats = bot.errorBoundary(onError);
@@ -88,23 +125,20 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   chats.on('callback_query', async (ctx) => {
     // Always answer, first: otherwise her app shows a spinner on the button.
     await tryApiCall(logger, 'answerCallbackQuery', () => ctx.answerCallbackQuery());
-    const input = inputFromCallbackData(ctx.callbackQuery.data ?? '');
-    await runTurn(ctx, ctx.chat!.id, input, { tappedMessageId: ctx.callbackQuery.message?.message_id });
+    const data = ctx.callbackQuery.data;
+    const input = inputFromCallbackData(typeof data === 'string' ? data : '');
+    const tapped = ctx.callbackQuery.message?.message_id;
+    await runTurn(ctx, ctx.chat!.id, input, typeof tapped === 'number' ? { tappedMessageId: tapped } : {});
   });
 
   // === Messages: text, commands, deep links, and everything she cannot usefully send (stickers, photos...)
+  // Anything else (an edited message, a reaction, a member update) is not asked for and is ignored.
   chats.on('message', async (ctx) => {
     const input = inputFromMessage(ctx.message, locales());
     if (input === null) return;
-    await runTurn(ctx, ctx.chat.id, input, { incomingMessageId: ctx.message.message_id });
+    const id = ctx.message.message_id;
+    await runTurn(ctx, ctx.chat.id, input, typeof id === 'number' ? { incomingMessageId: id } : {});
   });
-
-  /**
-   * Which message of each chat shows live answer buttons, so they can be removed once the question
-   * is answered by typing. In memory only and best effort (a stale button is still handled by the
-   * engine); keyed by chat reference, bounded.
-   */
-  const liveKeyboards = new Map<string, number>();
 
   async function runTurn(
     ctx: Context,
@@ -112,49 +146,69 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     input: Input,
     opts: { incomingMessageId?: number; tappedMessageId?: number },
   ): Promise<void> {
-    const ref = chatRef(deps.secret, CHANNEL, chatId);
-    const exiting = input.kind === 'command' && input.command === 'exit';
-    // A tapped question loses its buttons at once, so they cannot be pressed twice.
-    if (opts.tappedMessageId !== undefined && !exiting)
-      await removeKeyboard(ctx.api, chatId, opts.tappedMessageId);
+    const ref = refOf(chatId);
     const outcome = await conversations.handle(ref, input, {
       channel: CHANNEL,
       ...(opts.incomingMessageId !== undefined ? { incomingMessageId: opts.incomingMessageId } : {}),
-      langHint: langHint(ctx),
+      langHint: langHint(ctx, ref),
     });
-    const live = liveKeyboards.get(ref);
+
     if (outcome.exit) {
-      liveKeyboards.delete(ref);
-      // Quick exit: erase the conversation first, then at most one neutral line (not remembered:
-      // the session is gone).
-      await eraseMessages(ctx.api, chatId, outcome.deleteMessageIds, logger);
-      for (const out of outcome.messages.flatMap(renderForTelegram)) await send(ctx.api, chatId, out);
+      memory.forgetLiveKeyboard(ref);
+      memory.forgetLanguage(ref);
+      // Quick exit: erase the conversation first (what the session recorded, what only this process
+      // knows of, and the tapped message), then at most one neutral line. No session holds that
+      // line, so it is kept here: the next exit erases it too, and never two are left.
+      const ids = [
+        ...outcome.deleteMessageIds,
+        ...memory.takeUnrecorded(ref),
+        ...(opts.tappedMessageId !== undefined ? [opts.tappedMessageId] : []),
+      ];
+      await eraseMessages(ctx.api, chatId, ids, logger);
+      memory.addUnrecorded(ref, (await deliver(ctx.api, chatId, outcome.messages)).sent);
       return;
     }
-    // The question on screen was answered by typing: its buttons go too. Not after a failed turn:
-    // then it is still the question to answer.
-    if (live !== undefined && live !== opts.tappedMessageId && !outcome.failed)
-      await removeKeyboard(ctx.api, chatId, live);
-    const sent: number[] = [];
-    let withKeyboard: number | undefined;
-    for (const out of outcome.messages.flatMap(renderForTelegram)) {
-      const id = await send(ctx.api, chatId, out);
-      if (id === undefined) continue;
-      sent.push(id);
-      if (out.keyboard) withKeyboard = id;
+
+    if (outcome.failed) {
+      // Nothing was written (store down, engine error): the question on screen keeps its buttons,
+      // so she can try again. Her message and the emergency reply are kept for the next exit.
+      const reply = await deliver(ctx.api, chatId, outcome.messages);
+      memory.addUnrecorded(ref, [
+        ...(opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : []),
+        ...reply.sent,
+      ]);
+      return;
     }
-    if (withKeyboard !== undefined) {
-      liveKeyboards.delete(ref);
-      liveKeyboards.set(ref, withKeyboard);
-      if (liveKeyboards.size > LIVE_KEYBOARDS_MAX) liveKeyboards.delete(liveKeyboards.keys().next().value!);
-    } else if (live !== undefined && !outcome.failed) {
-      liveKeyboards.delete(ref);
+
+    memory.setLanguage(ref, outcome.lang);
+    // The question answered loses its buttons: the one tapped, or the one she answered by typing.
+    // Inline keyboards cannot be removed with `remove_keyboard`: the message's markup is edited.
+    const live = memory.liveKeyboard(ref);
+    memory.forgetLiveKeyboard(ref);
+    for (const id of new Set([opts.tappedMessageId, live])) {
+      if (id !== undefined) await removeKeyboard(ctx.api, chatId, id);
     }
-    await conversations.rememberMessages(ref, sent);
+    const reply = await deliver(ctx.api, chatId, outcome.messages);
+    const sent = [...reply.sent];
+    if (reply.undelivered) {
+      // Part of the answer did not reach her (Telegram refused it, or the network failed): the
+      // emergency contacts at least.
+      sent.push(...(await deliver(ctx.api, chatId, failSafe(outcome.lang))).sent);
+    }
+    if (reply.withKeyboard !== undefined) memory.setLiveKeyboard(ref, reply.withKeyboard);
+    const ids = [...memory.takeUnrecorded(ref), ...sent];
+    const remembered = await conversations.rememberMessages(ref, ids);
+    // She exited meanwhile (through another instance): no later exit will erase these, so now.
+    if (remembered === 'gone') await eraseMessages(ctx.api, chatId, ids, logger);
+    // The store failed: this process keeps them, so that her next exit here erases them.
+    else if (remembered === 'failed') memory.addUnrecorded(ref, ids);
+  }
+
+  function failSafe(lang: string | null): RenderedMessage[] {
+    return conversations.renderer.render(conversations.engine.failSafe(lang), lang);
   }
 
   async function removeKeyboard(api: Api, chatId: number, messageId: number): Promise<void> {
-    // Inline keyboards cannot be removed with `remove_keyboard`: the message is edited to an empty one.
     await tryApiCall(
       logger,
       'editMessageReplyMarkup',
@@ -163,17 +217,40 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     );
   }
 
-  async function send(api: Api, chatId: number, out: TelegramOutgoing): Promise<number | undefined> {
-    const message = await tryApiCall(logger, 'sendMessage', () =>
-      api.sendMessage(chatId, out.text, {
+  /** Sends rendered messages in order; a message that fails is logged and the rest still go. */
+  async function deliver(api: Api, chatId: number, messages: readonly RenderedMessage[]): Promise<Delivery> {
+    const delivery: Delivery = { sent: [], undelivered: false };
+    for (const out of messages.flatMap(renderForTelegram)) {
+      const result = await send(api, chatId, out);
+      if (typeof result === 'number') {
+        delivery.sent.push(result);
+        if (out.keyboard) delivery.withKeyboard = result;
+      } else if (!isBlocked(result.error)) {
+        delivery.undelivered = true;
+      }
+    }
+    return delivery;
+  }
+
+  async function send(api: Api, chatId: number, out: TelegramOutgoing): Promise<number | { error: unknown }> {
+    try {
+      const message = await api.sendMessage(chatId, out.text, {
         link_preview_options: { is_disabled: true },
         ...(out.keyboard ? { reply_markup: out.keyboard } : {}),
-      }),
-    );
-    return message?.message_id;
+      });
+      return message.message_id;
+    } catch (error) {
+      logger.warn({ method: 'sendMessage', ...describeApiError(error) }, 'telegram call failed');
+      return { error };
+    }
   }
 
   return bot;
+}
+
+/** She blocked the bot or deleted her account: nothing more can reach her, and nothing is tried. */
+function isBlocked(err: unknown): boolean {
+  return err instanceof GrammyError && err.error_code === 403;
 }
 
 /** The kind of update, for logs (never its content). */

@@ -1,9 +1,10 @@
-import { run } from '@grammyjs/runner';
+import { run, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, type Bot, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Core } from '../../src/app.js';
 import { ConfigError, type Config } from '../../src/config.js';
 import type { Logger } from '../../src/log.js';
+import { describeApiError } from './api-errors.js';
 import { registerCommands } from './bot-commands.js';
 import { ALLOWED_UPDATES, createTelegramBot } from './telegram-bot.js';
 import { waitAtMost, WebhookServer } from './webhook-server.js';
@@ -29,6 +30,14 @@ export interface TelegramChannelOptions {
   apiRoot?: string;
   apiTransformer?: Transformer;
   botInfo?: UserFromGetMe;
+  /** How long `stop()` waits for turns in flight (default 10 s). */
+  stopGraceMs?: number;
+  /**
+   * Called when long polling stops by itself for good (Telegram said 401: the token was revoked,
+   * or 409: another copy of the bot is polling with the same token). The default logs why and
+   * sends this process SIGTERM, so src/main.ts shuts down gracefully and exits with code 1.
+   */
+  onPollingFailed?: (err: unknown) => void;
 }
 
 /** The running Telegram channel (a `RunningChannel` for src/main.ts). */
@@ -49,6 +58,7 @@ export interface TelegramChannel {
  */
 export async function startTelegramChannel(o: TelegramChannelOptions): Promise<TelegramChannel> {
   const { config, logger } = o;
+  const graceMs = o.stopGraceMs ?? STOP_GRACE_MS;
   if (!config.TELEGRAM_BOT_TOKEN) {
     throw new ConfigError('TELEGRAM_BOT_TOKEN is not set: get one from @BotFather (see README, "Telegram").');
   }
@@ -93,26 +103,69 @@ export async function startTelegramChannel(o: TelegramChannelOptions): Promise<T
     });
     const port = await server.listen(config.PORT, o.host);
     // Listening first, so Telegram's first delivery finds the server.
-    await bot.api.setWebhook(config.TELEGRAM_WEBHOOK_URL, {
-      secret_token: config.TELEGRAM_WEBHOOK_SECRET,
-      allowed_updates: ALLOWED_UPDATES,
-    });
+    try {
+      await bot.api.setWebhook(config.TELEGRAM_WEBHOOK_URL, {
+        secret_token: config.TELEGRAM_WEBHOOK_SECRET,
+        allowed_updates: ALLOWED_UPDATES,
+      });
+    } catch (err) {
+      // A server left listening would keep the process alive after a failed start.
+      await server.close(0);
+      if (err instanceof GrammyError) {
+        throw new ConfigError(
+          `Telegram did not accept TELEGRAM_WEBHOOK_URL (${config.TELEGRAM_WEBHOOK_URL}): ${err.description}. ` +
+            'It must be a public https:// address that reaches this server.',
+        );
+      }
+      throw err;
+    }
     logger.info({ port }, 'telegram: webhook server listening');
     // The webhook is left in place on stop: other instances may still be serving it.
-    return { name: 'telegram', bot, port, stop: () => server.close(STOP_GRACE_MS) };
+    return { name: 'telegram', bot, port, stop: () => server.close(graceMs) };
   }
 
   // Polling and a webhook exclude each other; pending updates are kept.
   await bot.api.deleteWebhook();
-  const runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
+  // `silent`: the runner would print fetch errors whole; the retries beneath log them without detail.
+  const runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true } });
+  let stopping = false;
+  runner.task()?.catch((err: unknown) => {
+    if (stopping) return;
+    logger.fatal({ ...describeApiError(err) }, pollingFailure(err));
+    (o.onPollingFailed ?? stopThisProcess)(err);
+  });
   logger.info('telegram: long polling');
   return {
     name: 'telegram',
     bot,
     stop: async () => {
-      if (!runner.isRunning()) return;
-      if (!(await waitAtMost(runner.stop(), STOP_GRACE_MS)))
-        logger.warn('stopped with telegram updates still in flight');
+      stopping = true;
+      const deadline = Date.now() + graceMs;
+      if (runner.isRunning()) await waitAtMost(runner.stop(), graceMs);
+      // The runner stops fetching at once but does not wait for the updates it handed out.
+      if (!(await waitAtMost(drained(runner), Math.max(0, deadline - Date.now()))))
+        logger.warn({ updates: runner.size() }, 'stopped with telegram updates still in flight');
     },
   };
+}
+
+/** Resolves when the runner has no update in progress. */
+async function drained(runner: RunnerHandle): Promise<void> {
+  while (runner.size() > 0) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** What to tell the operator when long polling stopped for good. */
+function pollingFailure(err: unknown): string {
+  if (err instanceof GrammyError && err.error_code === 409) {
+    return 'telegram: long polling stopped: another copy of this bot is polling with the same TELEGRAM_BOT_TOKEN (run one copy only, or use TELEGRAM_MODE=webhook)';
+  }
+  if (err instanceof GrammyError && err.error_code === 401) {
+    return 'telegram: long polling stopped: Telegram no longer accepts TELEGRAM_BOT_TOKEN (revoked?); set the new token from @BotFather';
+  }
+  return 'telegram: long polling stopped';
+}
+
+function stopThisProcess(): void {
+  process.exitCode = 1;
+  process.kill(process.pid, 'SIGTERM');
 }

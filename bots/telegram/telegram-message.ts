@@ -39,7 +39,12 @@ export function questionKeyboard(q: Extract<RenderedMessage, { type: 'question' 
   const nav = q.nav
     .filter((n) => !q.choices.some((c) => c.id === n.id))
     .map((n) => ({ text: n.label, callback_data: navCallbackData(n.id) }));
-  if (nav.length > 0) rows.push(nav);
+  // The same rule for "help numbers" and "exit": a cut-off "exit" label is no use to her.
+  if (nav.every((b) => displayWidth(b.text) <= TWO_PER_ROW_MAX_WIDTH)) {
+    if (nav.length > 0) rows.push(nav);
+  } else {
+    rows.push(...nav.map((b) => [b]));
+  }
   return { inline_keyboard: rows };
 }
 
@@ -77,10 +82,15 @@ export function splitText(text: string, max: number = TELEGRAM_TEXT_MAX): string
   return parts;
 }
 
-/** Rough width on a phone screen: Chinese, Japanese and Korean characters count double. */
+/** Characters drawn twice as wide: Chinese, Japanese and Korean, and full-width punctuation (，（）). */
+const WIDE =
+  /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff01-\uff60\uffe0-\uffe6]/u;
+/** Characters drawn on top of the one before (Thai vowel and tone marks, the Indic virama) or not at all (ZWJ). */
+const NO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}]/u;
+
+/** Rough width of a label on a phone screen, in the cells of a Latin letter. */
 export function displayWidth(text: string): number {
   let width = 0;
-  for (const ch of text)
-    width += /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(ch) ? 2 : 1;
+  for (const ch of text) width += WIDE.test(ch) ? 2 : NO_WIDTH.test(ch) ? 0 : 1;
   return width;
 }

@@ -1,4 +1,4 @@
-import type { Transformer } from 'grammy';
+import { HttpError, type Transformer } from 'grammy';
 import type {
   InlineKeyboardButton,
   InlineKeyboardMarkup,
@@ -60,7 +60,9 @@ type ApiResult =
 export class FakeTelegram {
   readonly calls: ApiCall[] = [];
   private readonly chats = new Map<number, { nextId: number; messages: Map<number, ChatMessage> }>();
-  private readonly scripted = new Map<string, ApiResult[]>();
+  private readonly scripted = new Map<string, (ApiResult | 'network')[]>();
+  private readonly always = new Map<string, ApiResult | 'network'>();
+  private readonly delays = new Map<string, number>();
   private readonly pending: Update[] = [];
   private nextUpdateId = 500_000_001;
   private nextCallbackId = 1;
@@ -69,9 +71,22 @@ export class FakeTelegram {
   readonly transformer: Transformer = async (_prev, method, payload) =>
     this.answer(method, (payload ?? {}) as Record<string, unknown>) as never;
 
-  /** The next call of `method` gets `response` instead of the normal answer. */
-  failOnce(method: string, response: ApiResult): void {
+  /**
+   * The next call of `method` gets `response` instead of the normal answer; `'network'` makes it
+   * fail as a dropped connection does (grammY's HttpError).
+   */
+  failOnce(method: string, response: ApiResult | 'network'): void {
     this.scripted.set(method, [...(this.scripted.get(method) ?? []), response]);
+  }
+
+  /** Every call of `method` fails on the network from now on (Telegram unreachable for it). */
+  failAlways(method: string, response: ApiResult | 'network'): void {
+    this.always.set(method, response);
+  }
+
+  /** Every call of `method` takes `ms` longer (a slow network), from now on. */
+  slowDown(method: string, ms: number): void {
+    this.delays.set(method, ms);
   }
 
   callsOf(method: string): ApiCall[] {
@@ -125,6 +140,29 @@ export class FakeTelegram {
     } as Update;
   }
 
+  /** She edits a message she sent (Telegram sends this as `edited_message`). */
+  edit(user: FakeUser, messageId: number, text: string): Update {
+    const m = this.chat(user.id).messages.get(messageId);
+    if (!m || m.from !== 'user') throw new Error(`message ${messageId} is not hers`);
+    m.text = text;
+    return {
+      update_id: this.nextUpdateId++,
+      edited_message: {
+        message_id: messageId,
+        date: now() - 5,
+        edit_date: now(),
+        chat: privateChat(user),
+        from: { is_bot: false, ...user },
+        text,
+      },
+    } as Update;
+  }
+
+  /** A fresh update id, for hand-made updates. */
+  updateId(): number {
+    return this.nextUpdateId++;
+  }
+
   /** She taps a button of a bot message (`force` also taps a button no longer shown: a stale client). */
   tap(user: FakeUser, messageId: number, data: string, opts: { force?: boolean } = {}): Update {
     const m = this.chat(user.id).messages.get(messageId);
@@ -154,6 +192,10 @@ export class FakeTelegram {
 
   private async answer(method: string, payload: Record<string, unknown>): Promise<ApiResult> {
     if (method === 'getUpdates') {
+      const scripted = this.scripted.get(method)?.shift();
+      if (scripted === 'network')
+        throw new HttpError(`Network request for '${method}' failed!`, new Error('socket hang up'));
+      if (scripted) return scripted;
       // Long polling: hand out what is queued from `offset` on, or wait a moment and say "nothing".
       const offset = Number(payload.offset ?? 0);
       const updates = this.pending.filter((u) => u.update_id >= offset);
@@ -161,7 +203,11 @@ export class FakeTelegram {
       return ok(updates);
     }
     this.calls.push({ method, payload: structuredClone(payload) });
-    const scripted = this.scripted.get(method)?.shift();
+    const delay = this.delays.get(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+    const scripted = this.scripted.get(method)?.shift() ?? this.always.get(method);
+    if (scripted === 'network')
+      throw new HttpError(`Network request for '${method}' failed!`, new Error('socket hang up'));
     if (scripted) return scripted;
     const chatId = Number(payload.chat_id);
     switch (method) {

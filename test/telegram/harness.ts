@@ -4,6 +4,7 @@ import { parse, stringify } from 'yaml';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { createCore, PROJECT_ROOT, type Core } from '../../src/app.js';
+import type { EventSink } from '../../src/conversation.js';
 import { loadBundle, type Bundle } from '../../src/bundle.js';
 import { formatProblem } from '../../src/problems.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -16,11 +17,12 @@ import { BOT_INFO, buttons, FakeTelegram, type FakeUser } from './fake-telegram.
 export const TEST_TOKEN = '1234567890:AAFakeTokenForOfflineTestsOnly_0123456';
 export const TEST_SECRET = 'telegram-test-secret-0123456789abcdef';
 
-/** The memory store, plus a copy of every record written: what Redis would have held. */
+/** A session store (memory unless given), plus a copy of every record written: what Redis would have held. */
 export class RecordingStore implements SessionStore {
-  readonly inner = new MemorySessionStore();
   readonly written: string[] = [];
   readonly keys = new Set<string>();
+
+  constructor(readonly inner: SessionStore = new MemorySessionStore()) {}
 
   async read(key: string): Promise<Versioned<SessionRecord> | null> {
     return this.inner.read(key);
@@ -88,7 +90,7 @@ function fillFrom(own: Tree, fallback: Tree): Tree {
 /** A Telegram bot on the shipped flow, wired to a FakeTelegram, with every log line kept. */
 export class TelegramHarness {
   readonly fake = new FakeTelegram();
-  readonly store = new RecordingStore();
+  readonly store: RecordingStore;
   readonly logLines: string[] = [];
   readonly core: Core;
   readonly bot: Bot;
@@ -98,15 +100,26 @@ export class TelegramHarness {
     opts: {
       locales?: readonly string[];
       retry?: { maxDelaySeconds?: number; maxRetryAttempts?: number };
+      /** Waits before retrying a call that failed on the network (default: none, at once). */
+      networkRetryDelaysMs?: readonly number[];
+      /** The sessions' store (default: memory, recorded); e.g. Redis for the privacy scan. */
+      store?: SessionStore;
+      onEvent?: EventSink;
+      /** The core's clock (tests that move time on). */
+      now?: () => number;
+      sessionTtlHours?: number;
     } = {},
   ) {
     const logger = createLogger('trace', { write: (line: string) => void this.logLines.push(line) });
     this.logger = logger;
+    this.store = new RecordingStore(opts.store ?? new MemorySessionStore(opts.now));
     this.core = createCore({
       bundle: bundleWith(opts.locales ?? ['en']),
-      config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 },
+      config: { SESSION_TTL_HOURS: opts.sessionTtlHours ?? 24, RESUME_PROMPT_MINUTES: 30 },
       logger,
       store: this.store,
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
     });
     this.bot = createTelegramBot({
       core: this.core,
@@ -115,6 +128,7 @@ export class TelegramHarness {
       secret: TEST_SECRET,
       botInfo: BOT_INFO,
       apiTransformer: this.fake.transformer,
+      networkRetryDelaysMs: opts.networkRetryDelaysMs ?? [0, 0],
       ...(opts.retry ? { retry: opts.retry } : {}),
     });
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { chatRef } from '../../src/privacy.js';
 import { buttons, type FakeUser } from './fake-telegram.js';
 import { newUser, TelegramHarness, TEST_SECRET } from './harness.js';
@@ -169,5 +169,95 @@ describe('quick exit erases the conversation', () => {
     await h.say(user, 'hello');
     expect(h.sentTexts(user.id).at(-1)).toBe(h.t('en', 'language.choose'));
     expect(buttons(h.fake.lastQuestion(user.id)!).length).toBeGreaterThan(0);
+  });
+});
+
+describe('quick exit leaves at most one neutral line', () => {
+  it('exit twice: still one line (the first "Chat ended." is erased by the second exit)', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    await chatABit(h, user, 'en');
+    await h.say(user, 'exit');
+    await h.say(user, 'exit');
+    await h.say(user, '/exit');
+    await expectErased(h, user, 'en');
+  });
+
+  it('exit, a new conversation, exit again: one line, nothing of either conversation', async () => {
+    const h = new TelegramHarness({ locales: ['en', 'id'] });
+    const user = newUser();
+    await chatABit(h, user, 'en');
+    await h.say(user, 'exit');
+    await chatABit(h, user, 'id');
+    await h.tapNav(user, 'exit');
+    await expectErased(h, user, 'id');
+  });
+
+  it('a turn that failed (store down) is erased by the next exit: her message and the emergency reply', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    await chatABit(h, user, 'en');
+    const read = vi.spyOn(h.store, 'read').mockRejectedValueOnce(new Error('ECONNREFUSED'));
+    await h.say(user, 'my employer is Mrs Chan');
+    expect(read).toHaveBeenCalled();
+    expect(h.sentTexts(user.id).at(-1)).toContain(h.t('en', 'error.sorry'));
+    await h.say(user, 'exit');
+    await expectErased(h, user, 'en');
+  });
+
+  it('a crash inside the bot (caught by the error handler) is erased by the next exit too', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    await chatABit(h, user, 'en');
+    vi.spyOn(h.core.conversations, 'handle').mockRejectedValueOnce(new TypeError('boom'));
+    await h.say(user, 'hello');
+    expect(h.sentTexts(user.id).at(-1)).toContain(h.t('en', 'error.sorry'));
+    await h.say(user, 'exit');
+    await expectErased(h, user, 'en');
+  });
+});
+
+describe('messages older than 48 hours', () => {
+  it('are not asked to be deleted (Telegram cannot); everything newer is', async () => {
+    let clock = Date.UTC(2026, 10, 22, 9, 0, 0);
+    const h = new TelegramHarness({ locales: ['en'], now: () => clock, sessionTtlHours: 72 });
+    const user = newUser();
+    await chatABit(h, user, 'en');
+    const old = h.fake.visible(user.id).map((m) => m.id);
+    clock += 49 * 3600_000;
+    await h.say(user, 'hello'); // "continue where you left off?"
+    await h.say(user, '1');
+    const recent = h.fake
+      .visible(user.id)
+      .map((m) => m.id)
+      .filter((id) => !old.includes(id));
+    await h.say(user, 'exit');
+    const asked = [
+      ...h.fake.callsOf('deleteMessages').flatMap((c) => c.payload.message_ids as number[]),
+      ...h.fake.callsOf('deleteMessage').map((c) => Number(c.payload.message_id)),
+    ];
+    expect(asked.filter((id) => old.includes(id))).toEqual([]);
+    const exitId = Math.max(...recent) + 1;
+    expect(asked.sort((a, b) => a - b)).toEqual([...recent, exitId]);
+    expect(await h.store.read(chatRef(TEST_SECRET, 'telegram', user.id))).toBeNull();
+  });
+});
+
+describe('an exit handled elsewhere while this instance is still answering', () => {
+  it('the messages this instance sends after her session is gone are deleted at once', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    await h.say(user, '/start en');
+    h.fake.slowDown('sendMessage', 150);
+    const answering = h.tap(user, 'self');
+    // Meanwhile another instance handles her exit and wipes the session.
+    await new Promise((r) => setTimeout(r, 50));
+    await h.store.delete(chatRef(TEST_SECRET, 'telegram', user.id));
+    await answering;
+    h.fake.slowDown('sendMessage', 0);
+    const sentAfter = h.fake.callsOf('sendMessage').length;
+    expect(sentAfter).toBeGreaterThan(0);
+    // The question sent after the exit is not left on her screen.
+    expect(h.fake.visible(user.id).filter((m) => m.from === 'bot' && m.text === h.t('en', 'q.job_promised.text'))).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SECRET_HEADER } from '../../bots/telegram/webhook-server.js';
 import { startTelegramChannel, type TelegramChannelOptions } from '../../bots/telegram/telegram-channel.js';
@@ -93,6 +94,57 @@ describe('starting the Telegram channel', () => {
     }
   });
 
+  it('polling mode: a stop waits for the turn in flight to finish before it resolves', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    h.fake.slowDown('sendMessage', 150);
+    h.fake.queueUpdate(h.fake.text(user, '/start en'));
+    const channel = await startTelegramChannel(options(h));
+    await until(() => h.fake.callsOf('sendMessage').length === 1);
+    await channel.stop();
+    // Both messages of the turn went out before the stop resolved (after it, Redis is closed).
+    expect(h.sentTexts(user.id)).toEqual([h.t('en', 'privacy.promise'), h.t('en', 'q.passport.text')]);
+    expect(h.logLines.join('')).not.toContain('still in flight');
+  });
+
+  it('polling mode: another copy polling with the same token (409) stops with a plain message', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    h.fake.failOnce('getUpdates', {
+      ok: false,
+      error_code: 409,
+      description:
+        'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+    });
+    let failed: unknown;
+    const channel = await startTelegramChannel({ ...options(h), onPollingFailed: (err) => (failed = err) });
+    await until(() => failed !== undefined);
+    expect(h.logLines.join('')).toContain(
+      'another copy of this bot is polling with the same TELEGRAM_BOT_TOKEN',
+    );
+    await channel.stop();
+  });
+
+  it('webhook mode: an address Telegram does not accept is a clear start-up error, and the port is freed', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    h.fake.failOnce('setWebhook', {
+      ok: false,
+      error_code: 400,
+      description: 'Bad Request: bad webhook: Failed to resolve host: Name or service not known',
+    });
+    const port = await freePort();
+    const start = startTelegramChannel(
+      options(h, {
+        TELEGRAM_MODE: 'webhook',
+        TELEGRAM_WEBHOOK_URL: 'https://bot.example.invalid/tg',
+        TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        PORT: port,
+      }),
+    );
+    await expect(start).rejects.toThrow(ConfigError);
+    await expect(start).rejects.toThrow(/TELEGRAM_WEBHOOK_URL .*Failed to resolve host/);
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+  });
+
   it('a missing token is a clear start-up error', async () => {
     const h = new TelegramHarness();
     await expect(startTelegramChannel(options(h, { TELEGRAM_BOT_TOKEN: undefined }))).rejects.toThrow(
@@ -109,3 +161,14 @@ describe('starting the Telegram channel', () => {
     expect((err as Error).message).not.toContain(TEST_TOKEN.split(':')[1]);
   });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { TEST_TOKEN } from './harness.js';
 
@@ -58,4 +61,30 @@ describe('Telegram settings', () => {
       expect(() => loadConfig(env)).toThrow(message);
     });
   }
+});
+
+describe('.env.example', () => {
+  const lines = readFileSync(join(PROJECT_ROOT, '.env.example'), 'utf8').split('\n');
+  for (const name of [
+    'TELEGRAM_BOT_TOKEN',
+    'TELEGRAM_MODE',
+    'TELEGRAM_WEBHOOK_URL',
+    'TELEGRAM_WEBHOOK_SECRET',
+    'PORT',
+  ]) {
+    it(`lists ${name}, with a comment above it`, () => {
+      const at = lines.findIndex((l) => l.startsWith(`${name}=`));
+      expect(at, `${name} is not in .env.example`).toBeGreaterThan(0);
+      expect(lines[at - 1]).toMatch(/^# \S/);
+    });
+  }
+
+  it('as it is (copied to .env unchanged) is a valid configuration', () => {
+    const env = Object.fromEntries(
+      lines
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    expect(() => loadConfig(env)).not.toThrow();
+  });
 });

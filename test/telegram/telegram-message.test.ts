@@ -8,6 +8,7 @@ import {
   navCallbackData,
 } from '../../bots/telegram/callback-data.js';
 import {
+  displayWidth,
   questionKeyboard,
   renderForTelegram,
   splitText,
@@ -68,6 +69,35 @@ describe('inline keyboards', () => {
         .inline_keyboard.slice(0, -1)
         .map((r) => r.length),
     ).toEqual([2]);
+  });
+
+  it('widths: full-width punctuation counts double, Thai marks and the Indic virama count nothing', () => {
+    expect(displayWidth('Yes')).toBe(3);
+    expect(displayWidth('有，每個')).toBe(8);
+    expect(displayWidth('（香港）')).toBe(8);
+    expect(displayWidth('เบอร์')).toBe(4); // the mark on ร takes no room of its own
+    expect(displayWidth('गर्नुहोस्')).toBe(6);
+    expect(displayWidth('ප්‍රශ්න')).toBe(4); // with a zero-width joiner
+    // Nine Chinese characters and a full-width comma are too wide to share a row (counted as ten, not nine and a half).
+    expect(
+      questionKeyboard(question(['有，每個星期都可以', '只是有時有']))
+        .inline_keyboard.slice(0, -1)
+        .map((r) => r.length),
+    ).toEqual([1, 1]);
+  });
+
+  it('"help numbers" and "exit" share a row only when both labels are short', () => {
+    const long = question(['Oo', 'Hindi'], {
+      nav: [
+        { id: 'contacts', label: '☎ Mga numero ng tulong' },
+        { id: 'exit', label: '✖ Lumabas at burahin' },
+      ],
+    });
+    expect(questionKeyboard(long).inline_keyboard.map((r) => r.map((b) => b.text))).toEqual([
+      ['1. Oo', '2. Hindi'],
+      ['☎ Mga numero ng tulong'],
+      ['✖ Lumabas at burahin'],
+    ]);
   });
 
   it('screens whose answers already include "help numbers" and "exit" do not repeat them', () => {

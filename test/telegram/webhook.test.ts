@@ -92,6 +92,38 @@ describe('the webhook server', () => {
     expect(handle).not.toHaveBeenCalled();
   });
 
+  it('malformed updates with the right secret are dropped or ignored; the server goes on serving', async () => {
+    const { h, post, server } = await webhook();
+    const user = newUser();
+    const bodies: [unknown, number][] = [
+      ['[]', 400],
+      ['null', 400],
+      ['"update"', 400],
+      [{ update_id: 'x' }, 400],
+      [{ update_id: 1.5 }, 400],
+      ['{"update_id": 1, "message": ', 400],
+      [{ update_id: 71 }, 200],
+      [{ update_id: 72, message: null }, 200],
+      [{ update_id: 73, message: { text: 'exit' } }, 200],
+      [{ update_id: 74, callback_query: { id: '5', data: 42 } }, 200],
+      [{ update_id: 75, edited_message: { chat: { id: user.id, type: 'private' }, text: 'exit' } }, 200],
+      [{ update_id: 76, some_future_update: {} }, 200],
+    ];
+    for (const [body, status] of bodies) expect((await post(body)).status, JSON.stringify(body)).toBe(status);
+    await server.idle();
+    expect(h.logLines.join('')).not.toContain('update failed');
+    expect((await post(h.fake.text(user, '/start en'))).status).toBe(200);
+    await server.idle();
+    expect(h.sentTexts(user.id)).toEqual([h.t('en', 'privacy.promise'), h.t('en', 'q.passport.text')]);
+  });
+
+  it('a body far too big for an update is refused with 413 and never parsed', async () => {
+    const { post, handle } = await webhook();
+    const res = await post(JSON.stringify({ update_id: 1, message: { text: 'x'.repeat(1_100_000) } }));
+    expect(res.status).toBe(413);
+    expect(handle).not.toHaveBeenCalled();
+  });
+
   it('answers 200 before a slow turn is done, and a re-delivery of the same update does not run it twice', async () => {
     const { h, post, server } = await webhook();
     const handle = slowTurns(h, 400);
