@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../src/app.js';
 import { diagramPaths, loadDiagramFlow, renderDiagrams } from '../src/check/diagram.js';
+import { withoutFollowOnErrors } from '../src/check/follow-on.js';
 import { formatProblem } from '../src/problems.js';
 
 /**
@@ -15,7 +16,9 @@ for (const arg of flowFiles) {
   const file = relative(PROJECT_ROOT, resolve(arg)).replace(/\\/g, '/');
   const { flow, problems } = loadDiagramFlow(PROJECT_ROOT, file);
   if (!flow) {
-    process.stdout.write(`${problems.map(formatProblem).join('\n')}\nNo diagram made: fix ${file} first (npm run check lists every problem).\n`);
+    const shown = withoutFollowOnErrors(problems);
+    const lines = [...shown.problems.map(formatProblem), ...shown.notes];
+    process.stdout.write(`${lines.join('\n')}\nNo diagram made: fix ${file} first (npm run check lists every problem).\n`);
     process.exitCode = 1;
     continue;
   }

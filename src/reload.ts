@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { loadBundle, type Bundle } from './bundle.js';
+import { withoutFollowOnErrors } from './check/follow-on.js';
+import { checkWarnings } from './check/warnings.js';
 import type { Conversations } from './conversation.js';
 import { Engine } from './engine.js';
 import { Translator } from './i18n.js';
@@ -98,22 +100,31 @@ export type ReloadOutcome =
  * Conversations in progress on a flow that changed start again politely (the engine checks the flow's hash).
  */
 export function reloadInto(conversations: Conversations, root: string): ReloadOutcome {
-  let loaded: ReturnType<typeof loadBundle>;
+  const outcome = loadForReload(root);
+  if (!outcome.ok) return outcome;
   try {
-    loaded = loadBundle({ root });
+    const translator = new Translator(outcome.bundle);
+    const engine = new Engine(outcome.bundle, translator, conversations.engine.options);
+    conversations.replaceEngine(engine, new Renderer(outcome.bundle, translator));
   } catch (err) {
     return { ok: false, problems: [unexpected(err)] };
   }
-  const { bundle, problems } = loaded;
-  if (!bundle) return { ok: false, problems: problems.filter((p) => p.severity === 'error') };
+  return outcome;
+}
+
+/**
+ * Loads flows and locales under `root` as start-up does. The warnings are all those `npm run check`
+ * prints (the loader's and the checker's: untranslated or long texts, old contact dates...).
+ */
+export function loadForReload(root: string): ReloadOutcome {
   try {
-    const translator = new Translator(bundle);
-    const engine = new Engine(bundle, translator, conversations.engine.options);
-    conversations.replaceEngine(engine, new Renderer(bundle, translator));
+    const { bundle, problems } = loadBundle({ root });
+    if (!bundle) return { ok: false, problems: problems.filter((p) => p.severity === 'error') };
+    const warnings = [...problems.filter((p) => p.severity === 'warning'), ...checkWarnings(bundle, { root })];
+    return { ok: true, bundle, warnings };
   } catch (err) {
     return { ok: false, problems: [unexpected(err)] };
   }
-  return { ok: true, bundle, warnings: problems.filter((p) => p.severity === 'warning') };
 }
 
 function unexpected(err: unknown): Problem {
@@ -121,16 +132,48 @@ function unexpected(err: unknown): Problem {
   return { severity: 'error', file: 'flows', line: 1, column: 1, message: `the files could not be loaded (${message})` };
 }
 
-/** The lines printed after a reload attempt. */
-export function describeReload(outcome: ReloadOutcome): string[] {
-  if (outcome.ok) {
-    const warned = outcome.warnings.length > 0 ? ` (${outcome.warnings.length} warning(s): npm run check lists them)` : '';
-    return [`reloaded flows and locales${warned}`];
+/**
+ * Words reload attempts for the terminal. Remembers the warnings it has shown (or that were there at
+ * start), so a save prints only the warnings it brought, e.g. the button text just made too long.
+ */
+export class ReloadReporter {
+  private readonly shown: Set<string>;
+
+  constructor(warningsAtStart: readonly Problem[] = []) {
+    this.shown = new Set(warningsAtStart.map(sameWarning));
   }
-  return [
-    `not reloaded: ${outcome.problems.length} problem(s) in flows/ or locales/; the last good version keeps running`,
-    ...outcome.problems.map(formatProblem),
-  ];
+
+  /** The lines to print after one attempt. */
+  describe(outcome: ReloadOutcome): string[] {
+    if (!outcome.ok) {
+      const { problems, notes } = withoutFollowOnErrors(outcome.problems);
+      return [
+        `not reloaded: ${count(outcome.problems.length, 'error')} in flows/ or locales/; the last good version keeps running`,
+        ...problems.map(formatProblem),
+        ...notes,
+      ];
+    }
+    const all = outcome.warnings;
+    const fresh = all.filter((w) => !this.shown.has(sameWarning(w)));
+    this.shown.clear();
+    for (const w of all) this.shown.add(sameWarning(w));
+    const warned =
+      all.length === 0
+        ? ''
+        : fresh.length > 0
+          ? ` (${count(all.length, 'warning')}, ${fresh.length} of them new:)`
+          : ` (${count(all.length, 'warning')}, none of them new; npm run check lists them)`;
+    return [`reloaded flows and locales${warned}`, ...fresh.map(formatProblem)];
+  }
+}
+
+/** A warning without its line: lines added above it in the same file do not make it new. */
+function sameWarning(p: Problem): string {
+  return `${p.file}: ${p.message}`;
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export interface LiveReloadOptions {
@@ -149,11 +192,14 @@ export interface LiveReloadOptions {
  */
 export function startLiveReload(opts: LiveReloadOptions): Watching {
   const print = opts.print ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // The warnings of the files as they are now (the running version): only new ones are printed later.
+  const atStart = loadForReload(opts.root);
+  const reporter = new ReloadReporter(atStart.ok ? atStart.warnings : []);
   return watchFlowFiles(
     opts.root,
     () => {
       const outcome = reloadInto(opts.conversations, opts.root);
-      for (const line of describeReload(outcome)) print(line);
+      for (const line of reporter.describe(outcome)) print(line);
       opts.onReload?.(outcome);
     },
     opts.debounceMs,

@@ -16,6 +16,12 @@ let printed: string[];
 let waiting: ((o: ReloadOutcome) => void)[];
 
 const nextReload = () => new Promise<ReloadOutcome>((resolve) => waiting.push(resolve));
+/** "line:column" of the value in the first line holding `field: value`, as the checker reports it. */
+const valueAt = (text: string, fieldAndValue: string) => {
+  const lines = text.split('\n');
+  const i = lines.findIndex((l) => l.includes(fieldAndValue));
+  return `${i + 1}:${lines[i]!.indexOf(fieldAndValue) + fieldAndValue.indexOf(': ') + 3}`;
+};
 const questionText = (messages: RenderedMessage[]) => messages.find((m) => m.type === 'question')?.text;
 const edit = (file: string, change: (text: string) => string) => {
   const abs = join(root, file);
@@ -56,7 +62,8 @@ describe('live reload', () => {
     const reloaded = nextReload();
     edit('locales/en/messages.yaml', (t) => t.replace('Who keeps your passport and Hong Kong ID card?', 'Who holds your passport?'));
     expect((await reloaded).ok).toBe(true);
-    expect(printed[0]).toMatch(/^reloaded flows and locales/);
+    // The copy has warnings already (old contact dates...), and the edit brought none.
+    expect(printed).toEqual([expect.stringMatching(/^reloaded flows and locales \(\d+ warnings, none of them new; npm run check lists them\)$/)]);
 
     const again = await core.conversations.handle('chat', { kind: 'text', text: 'help' }, { channel: 'test' });
     expect(questionText(again.messages)).toBe('Who holds your passport?');
@@ -66,13 +73,15 @@ describe('live reload', () => {
     await core.conversations.handle('chat', { kind: 'start', lang: 'en' }, { channel: 'test' });
     const engineBefore = core.conversations.engine;
 
+    // Where the checker points: the list after "signals:" (found in the file, so edits elsewhere in the flow don't matter).
+    const at = valueAt(readFileSync(join(root, 'flows', 'self-assessment.yaml'), 'utf8'), 'signals: [retention_of_documents]');
     const refused = nextReload();
     edit('flows/self-assessment.yaml', (t) => t.replace('signals: [retention_of_documents]', 'signals: [retention_of_document]'));
     const outcome = await refused;
     expect(outcome.ok).toBe(false);
     expect(printed).toEqual([
-      'not reloaded: 1 problem(s) in flows/ or locales/; the last good version keeps running',
-      'flows/self-assessment.yaml:27:18: error: step "passport" choice "employer" names the indicator "retention_of_document", which is not in flows/indicators.yaml. Did you mean "retention_of_documents"?',
+      'not reloaded: 1 error in flows/ or locales/; the last good version keeps running',
+      `flows/self-assessment.yaml:${at}: error: step "passport" choice "employer" names the indicator "retention_of_document", which is not in flows/indicators.yaml. Did you mean "retention_of_documents"?`,
     ]);
     expect(core.conversations.engine).toBe(engineBefore);
     const turn = await core.conversations.handle('chat', { kind: 'choice', id: 'self' }, { channel: 'test' });
@@ -89,10 +98,42 @@ describe('live reload', () => {
     expect(questionText(next.messages)).toBe('Are you made to work at another house, a shop or an office, or for other people?');
   });
 
+  it('prints the warnings an edit brings, and only those', async () => {
+    const reloaded = nextReload();
+    edit('locales/en/messages.yaml', (t) =>
+      t.replace('self: "I keep them"', 'self: "I keep them myself, in my own bag, and nobody else touches them"'),
+    );
+    expect((await reloaded).ok).toBe(true);
+    expect(printed).toEqual([
+      expect.stringMatching(/^reloaded flows and locales \(\d+ warnings, 1 of them new:\)$/),
+      expect.stringMatching(
+        /^locales\/en\/messages\.yaml:\d+:\d+: warning: the button "q\.passport\.self" is 63 characters wide; a button on a phone shows about 40 /,
+      ),
+    ]);
+
+    // The next save does not repeat it, even when lines above it moved.
+    printed.length = 0;
+    const again = nextReload();
+    edit('locales/en/messages.yaml', (t) => `# a comment\n${t}`);
+    expect((await again).ok).toBe(true);
+    expect(printed).toEqual([expect.stringMatching(/none of them new/)]);
+  });
+
+  it('a misspelt step name prints that error, not one for every step it cuts off', async () => {
+    const refused = nextReload();
+    edit('flows/self-assessment.yaml', (t) => t.replace('next: job_promised', 'next: job_promise'));
+    const outcome = await refused;
+    expect(outcome.ok).toBe(false);
+    expect(printed).toHaveLength(3);
+    expect(printed[0]).toMatch(/^not reloaded: \d+ errors in flows\/ or locales\/; the last good version keeps running$/);
+    expect(printed[1]).toMatch(/^flows\/self-assessment\.yaml:\d+:\d+: error: step "passport" points to "job_promise", which does not exist\. Did you mean "job_promised"\?$/);
+    expect(printed[2]).toMatch(/^flows\/self-assessment\.yaml: \d+ more errors are not shown: steps that cannot be reached/);
+  });
+
   it('a changed flow starts conversations in progress again, politely', async () => {
     await core.conversations.handle('chat', { kind: 'start', lang: 'en' }, { channel: 'test' });
     const reloaded = nextReload();
-    edit('flows/self-assessment.yaml', (t) => t.replace(/^version: 1$/m, 'version: 2'));
+    edit('flows/self-assessment.yaml', (t) => t.replace(/^version: (\d+)$/m, (_line, v: string) => `version: ${Number(v) + 1}`));
     expect((await reloaded).ok).toBe(true);
     const turn = await core.conversations.handle('chat', { kind: 'choice', id: 'self' }, { channel: 'test' });
     expect(turn.messages[0]).toEqual({ type: 'message', text: "The questions were updated. Let's start again." });

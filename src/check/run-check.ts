@@ -1,15 +1,19 @@
 import { loadBundle } from '../bundle.js';
 import { formatProblem, type Problem } from '../problems.js';
+import { withoutFollowOnErrors } from './follow-on.js';
 import { formatLocaleStatus, LOCALE_STATUS_FILE, readLocaleStatus } from './locale-status.js';
 import { checkWarnings } from './warnings.js';
 
 /** What `npm run check` found, and the lines it prints. */
 export interface CheckReport {
-  /** Every problem: the loader's (exactly as start-up finds them), then the extra warnings. */
+  /** Every problem: the loader's (exactly as start-up finds them, follow-on errors too), then the extra warnings. */
   problems: Problem[];
   errors: number;
   warnings: number;
-  /** The whole output, one line per entry; the last line is the summary. */
+  /**
+   * The whole output, one line per entry; the last line is the summary. Errors that only follow from a
+   * missing step (see follow-on.ts) are counted but stand as one note line.
+   */
   lines: string[];
   /** 1 when the bot would refuse to start. */
   exitCode: 0 | 1;
@@ -37,7 +41,9 @@ export function runCheck(opts: { root: string; today?: Date }): CheckReport {
   }
   const errors = loaded.filter((p) => p.severity === 'error');
   const warnings = [...loaded.filter((p) => p.severity === 'warning'), ...sortedByPlace(extra)];
-  const lines = [...errors, ...warnings].map(formatProblem);
+  // One misspelt step name makes every step after it unreachable: print the name, and count the rest.
+  const shown = withoutFollowOnErrors(errors);
+  const lines = [...shown.problems.map(formatProblem), ...shown.notes, ...warnings.map(formatProblem)];
 
   if (!bundle && errors.length > 0) {
     lines.push('More checks (untranslated and long texts, unused indicators, old contact dates) run once the errors are fixed.');

@@ -75,13 +75,18 @@ export function buttonWidth(text: string): number {
   return width;
 }
 
+/** Keys that hold an organisation's name (`contact.<id>.name`): names often stay as they are. */
+const CONTACT_NAME_KEY = /^contact\.[^.]+\.name$/;
+
 /**
- * True when a text needs no translation: only variables, numbers and signs, or a short name whose
- * words all start with a capital ("RainLily", "Enrich HK", "HELP for Domestic Workers").
+ * True when the text of `key` needs no translation: only variables, numbers and signs; or, for a
+ * contact's name, a short name whose words all start with a capital ("RainLily", "Enrich HK",
+ * "HELP for Domestic Workers"). Any other text that reads as words ("Yes", "Not sure") is words to translate.
  */
-export function needsNoTranslation(text: string): boolean {
+export function needsNoTranslation(text: string, key: string): boolean {
   const bare = text.replace(/\{\{[^}]*\}\}/g, ' ');
   if (!/\p{L}/u.test(bare)) return true;
+  if (!CONTACT_NAME_KEY.test(key)) return false;
   const words = bare
     .split(/\s+/)
     .map((w) => w.replace(/^[^\p{L}\p{N}&]+|[^\p{L}\p{N}]+$/gu, ''))
@@ -113,7 +118,7 @@ function untranslatedTexts(bundle: Bundle): Problem[] {
         });
         continue;
       }
-      if (needsNoTranslation(at.value)) continue;
+      if (needsNoTranslation(at.value, key)) continue;
       problems.push({
         ...where,
         message: `"${key}" is the same as in English ("${preview(at.value)}"), so it is probably not translated yet. Translate it; if the English words are right in ${locale.code}, add the comment "# ${SAME_AS_ENGLISH_MARK}" at the end of the line`,

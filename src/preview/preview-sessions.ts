@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createCore, type Core } from '../app.js';
-import { loadBundle, type Bundle } from '../bundle.js';
+import type { Bundle } from '../bundle.js';
+import { withoutFollowOnErrors } from '../check/follow-on.js';
 import type { Config } from '../config.js';
 import { recommendContacts } from '../contacts.js';
 import type { Input } from '../engine.js';
 import type { Dimension, Strength } from '../flow/schema.js';
 import type { Logger } from '../log.js';
 import { formatProblem } from '../problems.js';
+import { loadForReload, type ReloadOutcome } from '../reload.js';
 import type { RenderedMessage } from '../render.js';
 import { scoreAnswers } from '../scoring.js';
 import { MemorySessionStore } from '../store/memory-store.js';
@@ -42,6 +44,8 @@ export interface PreviewState {
   step: string | null;
   /** question, message, language, result, urgent (the emergency-help screen) or an overlay (language, resume). */
   stepType: string | null;
+  /** The answers of the current step when it is a question of the flow (else empty): where each leads and what it signals. */
+  choices: { id: string; next: string; signals: { id: string; strength: Strength }[]; urgent: boolean }[];
   answers: { step: string; choice: string; signals: { id: string; strength: Strength }[]; urgent: boolean }[];
   signs: PreviewSign[];
   level: Level;
@@ -83,6 +87,8 @@ export class PreviewSessions {
   private readonly store = new MemorySessionStore();
   /** session id -> flow id, oldest first. */
   private readonly sessions = new Map<string, string>();
+  /** How the files were when the preview started (what the terminal says first). */
+  readonly atStart: ReloadOutcome;
 
   constructor(
     private readonly o: {
@@ -91,18 +97,24 @@ export class PreviewSessions {
       logger: Logger;
     },
   ) {
-    this.reload();
+    this.atStart = this.reload();
   }
 
   /**
    * Loads flows and locales again. When they are broken, the last good version keeps running and the
    * page shows the problems. Conversations in progress go on (or start again if their flow changed).
    */
-  reload(): { ok: boolean; problems: string[] } {
-    const { bundle, problems } = loadBundle({ root: this.o.root });
+  reload(): ReloadOutcome {
+    const outcome = loadForReload(this.o.root);
     this.generation += 1;
-    this.problems = problems.filter((p) => p.severity === 'error').map(formatProblem);
-    if (!bundle) return { ok: false, problems: this.problems };
+    if (!outcome.ok) {
+      // As npm run check prints them: the steps cut off by a misspelt name stand as one note.
+      const shown = withoutFollowOnErrors(outcome.problems);
+      this.problems = [...shown.problems.map(formatProblem), ...shown.notes];
+      return outcome;
+    }
+    this.problems = [];
+    const bundle = outcome.bundle;
     this.bundle = bundle;
     this.cores = new Map(
       [...bundle.flows.keys()].map((id) => [
@@ -110,7 +122,7 @@ export class PreviewSessions {
         createCore({ bundle: { ...bundle, defaultFlowId: id }, config: this.o.config, logger: this.o.logger, store: this.store }),
       ]),
     );
-    return { ok: true, problems: [] };
+    return outcome;
   }
 
   meta(): PreviewMeta {
@@ -182,19 +194,24 @@ export class PreviewSessions {
     const en = (key: string) => core.translator.t('en', key);
     const step = s?.step ?? null;
     const stepType = s?.overlay ?? (step === null ? null : step.includes('!urgent!') ? 'urgent' : (flow.steps.get(step)?.type ?? null));
+    const current = step === null || s?.overlay ? undefined : flow.steps.get(step);
     return {
       active: s !== undefined,
       flow: flow.id,
       lang: s?.lang ?? null,
       step,
       stepType,
+      choices:
+        current?.type === 'question'
+          ? current.choices.map((c) => ({ id: c.id, next: c.next, signals: signalsOf(c.signals), urgent: c.urgent }))
+          : [],
       answers: Object.entries(answers).map(([stepId, choiceId]) => {
         const st = flow.steps.get(stepId);
         const choice = st?.type === 'question' ? st.choices.find((c) => c.id === choiceId) : undefined;
         return {
           step: stepId,
           choice: choiceId,
-          signals: Object.entries(choice?.signals ?? {}).map(([id, strength]) => ({ id, strength })),
+          signals: signalsOf(choice?.signals ?? {}),
           urgent: choice?.urgent ?? false,
         };
       }),
@@ -222,6 +239,10 @@ export class PreviewSessions {
     if (!this.bundle) throw new PreviewRequestError('the flows have problems: fix them first (see the list on the page)', 503);
     throw new PreviewRequestError(`unknown flow "${flowId}"`);
   }
+}
+
+function signalsOf(signals: Record<string, Strength>): { id: string; strength: Strength }[] {
+  return Object.entries(signals).map(([id, strength]) => ({ id, strength }));
 }
 
 /** The store key of a preview session (random ids; nothing here comes from a real chat). */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { watchFlowFiles, type Watching } from '../reload.js';
+import { ReloadReporter, watchFlowFiles, type Watching } from '../reload.js';
 import { COMMANDS } from '../system-keys.js';
 import { PreviewRequestError, PreviewSessions } from './preview-sessions.js';
 
@@ -121,9 +121,10 @@ export async function startPreviewServer(opts: PreviewServerOptions): Promise<Pr
 
   let watching: Watching | undefined;
   if (opts.watch ?? true) {
+    // The same lines as npm run chat prints: what happened, the errors, and warnings the save brought.
+    const reporter = new ReloadReporter(sessions.atStart.ok ? sessions.atStart.warnings : []);
     watching = watchFlowFiles(opts.root, () => {
-      const r = sessions.reload();
-      print(r.ok ? 'reloaded flows and locales' : `not reloaded: the last good version keeps running\n${r.problems.join('\n')}`);
+      for (const line of reporter.describe(sessions.reload())) print(line);
     });
   }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/app.js';
@@ -71,6 +71,43 @@ describe('npm run check: broken flows', () => {
     ]);
     expect(report.exitCode).toBe(1);
   });
+
+  it('a misspelt step name is one error, not one more for every step it cuts off', () => {
+    const text = readFileSync(join(BROKEN, 'base.yaml'), 'utf8').replace('next: passport', 'next: pasport');
+    const root = fixtureRoot(text);
+    // Start-up also finds the steps cut off by it (passport and result unreachable, no way on from language).
+    const startUp = loadBundle({ root }).problems.filter((p) => p.severity === 'error');
+    expect(startUp).toHaveLength(4);
+    const report = runCheck({ root, today: TODAY });
+    expect(report.lines.slice(0, 2)).toEqual([
+      'flows/self-assessment.yaml:10:11: error: step "language" points to "pasport", which does not exist. Did you mean "passport"?',
+      'flows/self-assessment.yaml: 3 more errors are not shown: steps that cannot be reached, or from which no path leads to a result, because of the missing step named above. Fix that name first; any of these that remain are shown then.',
+    ]);
+    expect(errorLines(report.lines)).toHaveLength(1);
+    expect(report.errors).toBe(4);
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('a broken English file gives its own error, not "the English locale is missing" as well', () => {
+    const root = fixtureRoot(readFileSync(join(BROKEN, 'base.yaml'), 'utf8'));
+    // The usual slip: the new question's texts pasted under a second "q:" at the end of the file.
+    appendFileSync(join(root, 'locales', 'en', 'messages.yaml'), 'q:\n  contract:\n    text: "Did you get a copy of your contract?"\n');
+    const report = runCheck({ root, today: TODAY });
+    expect(errorLines(report.lines)).toEqual([
+      expect.stringMatching(/^locales\/en\/messages\.yaml:\d+:1: error: the same name is used twice here; every id must be unique$/),
+    ]);
+    expect(report.lines).toContain(
+      'locales/en/messages.yaml: the English texts cannot be used until the error above is fixed (every other language is checked against them).',
+    );
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('an unreachable step with no misspelt name is still shown', () => {
+    const text = readFileSync(join(BROKEN, 'unreachable-step.yaml'), 'utf8');
+    const report = runCheck({ root: fixtureRoot(text), today: TODAY });
+    expect(errorLines(report.lines)).toEqual(readFileSync(join(BROKEN, 'unreachable-step.expected.txt'), 'utf8').trim().split('\n'));
+    expect(report.lines.some((l) => l.includes('not shown'))).toBe(false);
+  });
 });
 
 describe('npm run check: warnings', () => {
@@ -136,6 +173,17 @@ describe('scripts/check.ts', () => {
     expect(result.stdout).toContain(
       'flows/self-assessment.yaml:10:11: error: step "language" points to "pasport", which does not exist. Did you mean "passport"?\n',
     );
+  });
+});
+
+describe('CI', () => {
+  it('.ci/run runs the checker (so a broken flow fails CI) and installs the chromium the preview test needs', () => {
+    const ci = readFileSync(join(PROJECT_ROOT, '.ci', 'run'), 'utf8');
+    const commands = ci.split('\n').filter((l) => !l.trimStart().startsWith('#'));
+    expect(commands).toContain('npm run check');
+    expect(commands.some((l) => /leaflet_pkgs\+=\(chromium\)/.test(l))).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.check).toBe('tsx scripts/check.ts');
   });
 });
 

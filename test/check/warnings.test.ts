@@ -3,20 +3,23 @@ import { buttonWidth, needsNoTranslation, textLength } from '../../src/check/war
 
 describe('what counts as needing no translation', () => {
   it.each([
-    ['{{name}}: {{phone}}', true],
-    ['999', true],
-    ['RainLily', true],
-    ['Anti-480', true],
-    ['Enrich HK', true],
-    ['HELP for Domestic Workers', true],
-    ['Mission for Migrant Workers', true],
-    ['Bethune House (shelter)', false],
-    ['Long days', false],
-    ['It is fine', false],
-    ['Yes', true],
-    ['Seven Capitalised Words In A Row Here', false],
-  ])('%s -> %s', (text, expected) => {
-    expect(needsNoTranslation(text)).toBe(expected);
+    ['{{name}}: {{phone}}', 'contacts.line', true],
+    ['999', 'contact.police_emergency.what', true],
+    ['RainLily', 'contact.rainlily.name', true],
+    ['Anti-480', 'contact.anti480.name', true],
+    ['Enrich HK', 'contact.enrich.name', true],
+    ['HELP for Domestic Workers', 'contact.help_dw.name', true],
+    ['Mission for Migrant Workers', 'contact.mfmw.name', true],
+    ['Bethune House (shelter)', 'contact.bethune.name', false],
+    ['Seven Capitalised Words In A Row Here', 'contact.x.name', false],
+    // Outside a contact's name, words are words: a left-over English "Yes" on a button is reported.
+    ['Yes', 'answer.yes', false],
+    ['Help', 'nav.contacts', false],
+    ['Long days', 'indicator.long_days.name', false],
+    ['It is fine', 'q.work.fine', false],
+    ['RainLily', 'contact.rainlily.what', false],
+  ])('%s (%s) -> %s', (text, key, expected) => {
+    expect(needsNoTranslation(text, key)).toBe(expected);
   });
 });
 

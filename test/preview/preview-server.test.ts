@@ -69,6 +69,22 @@ describe('the preview server', () => {
     const sessionId = started.json.sessionId as string;
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(started.json.state).toMatchObject({ active: true, step: 'passport', stepType: 'question', lang: 'en', level: 'no_signs' });
+    // The answers of the step as the flow has them: where each leads, and how strong each sign is.
+    expect((started.json.state as { choices: unknown[] }).choices).toEqual([
+      { id: 'self', next: 'job_promised', signals: [], urgent: false },
+      { id: 'employer', next: 'job_promised', signals: [{ id: 'retention_of_documents', strength: 'strong' }], urgent: false },
+      { id: 'agency', next: 'job_promised', signals: [{ id: 'retention_of_documents', strength: 'strong' }], urgent: false },
+      {
+        id: 'lender',
+        next: 'job_promised',
+        signals: [
+          { id: 'retention_of_documents', strength: 'strong' },
+          { id: 'debt_bondage', strength: 'strong' },
+        ],
+        urgent: false,
+      },
+      { id: 'unsure', next: 'job_promised', signals: [{ id: 'retention_of_documents', strength: 'possible' }], urgent: false },
+    ]);
 
     const turn = await post('/api/turn', { sessionId, input: { kind: 'choice', id: 'lender', step: 'passport' } });
     expect(turn.json.state).toMatchObject({
@@ -125,12 +141,16 @@ describe('the preview server', () => {
     const p = await start(root, true);
     const generation = p.sessions.meta().generation;
 
+    // Where the checker points: the list after "signals:" of that line.
+    const lines = good.split('\n');
+    const line = lines.findIndex((l) => l.includes('signals: [retention_of_documents]'));
+    const at = `${line + 1}:${lines[line]!.indexOf('[') + 1}`;
     writeFileSync(flowFile, good.replace('signals: [retention_of_documents]', 'signals: [retention_of_document]'));
     await expect.poll(() => p.sessions.meta().generation, { timeout: 5000 }).toBeGreaterThan(generation);
     const meta = (await (await fetch(new URL('/api/meta', p.url))).json()) as { ok: boolean; problems: string[]; flows: unknown[] };
     expect(meta.ok).toBe(false);
     expect(meta.problems).toEqual([
-      'flows/self-assessment.yaml:27:18: error: step "passport" choice "employer" names the indicator "retention_of_document", which is not in flows/indicators.yaml. Did you mean "retention_of_documents"?',
+      `flows/self-assessment.yaml:${at}: error: step "passport" choice "employer" names the indicator "retention_of_document", which is not in flows/indicators.yaml. Did you mean "retention_of_documents"?`,
     ]);
     // The last good version still runs.
     expect(meta.flows).toHaveLength(1);
@@ -138,5 +158,19 @@ describe('the preview server', () => {
 
     writeFileSync(flowFile, good);
     await expect.poll(() => p.sessions.meta().ok, { timeout: 5000 }).toBe(true);
+  });
+
+  it('lists a misspelt step name once, with one note for the steps it cuts off', async () => {
+    const { root } = previewRoot();
+    const flowFile = join(root, 'flows', 'self-assessment.yaml');
+    writeFileSync(flowFile, readFileSync(flowFile, 'utf8').replace('next: job_promised', 'next: job_promise'));
+    const p = await start(root);
+    expect(p.sessions.meta().problems).toEqual([
+      expect.stringMatching(/^flows\/self-assessment\.yaml:\d+:\d+: error: step "passport" points to "job_promise", which does not exist\. Did you mean "job_promised"\?$/),
+      expect.stringMatching(/^flows\/self-assessment\.yaml: \d+ more errors are not shown: /),
+    ]);
+    // Broken from the start: nothing to chat with yet, and the page is told so.
+    expect(p.sessions.meta().flows).toEqual([]);
+    expect((await post('/api/start', { flow: 'self-assessment', lang: 'en' })).status).toBe(503);
   });
 });

@@ -13,6 +13,8 @@ const LEVEL_NAMES = {
 let meta = null;
 let sessionId = null;
 let busy = false;
+/** A conversation has been started once (on opening, or with the button). */
+let started = false;
 
 async function api(path, body) {
   const init = body === undefined ? undefined : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
@@ -68,6 +70,8 @@ async function refreshMeta() {
     $('notice').hidden = false;
     $('notice').textContent = `Flows and texts reloaded at ${new Date().toLocaleTimeString()}. Your next answer uses them.`;
   }
+  // Nothing to chat with until a version of the flows loads (the preview started with broken files).
+  if (!started && meta.flows.length > 0) await start();
 }
 
 // === The chat
@@ -134,6 +138,7 @@ function command(name, label) {
 }
 
 async function start() {
+  started = true;
   $('chat').replaceChildren();
   $('notice').hidden = true;
   sessionId = null;
@@ -153,13 +158,19 @@ function showState(state, messages) {
   $('state-type').textContent = state.active ? `${state.stepType || ''} · flow ${state.flow} · language ${state.lang || 'not chosen'}` : '';
   if (state.lang) $('switch-lang').value = state.lang;
 
-  const rows = (question ? question.choices : []).map((c) =>
-    el('tr', {}, [
+  // The flow's own answers (with how strong each sign is and where each leads) when the screen is a
+  // question of the flow; other screens (language menu, after an urgent answer, result) list their buttons.
+  const fromFlow = question && question.id === state.step ? state.choices : [];
+  const rows = (question ? question.choices : []).map((c) => {
+    const known = fromFlow.find((f) => f.id === c.id);
+    const signals = known ? known.signals : c.signals.map((id) => ({ id, strength: 'strong' }));
+    return el('tr', {}, [
       el('td', {}, [el('code', { text: c.id })]),
-      el('td', {}, c.signals.length > 0 ? c.signals.map((s) => sign(s, 'strong')) : [el('span', { class: 'muted', text: 'no sign' })]),
+      el('td', {}, signals.length > 0 ? signals.map((s) => sign(s.id, s.strength)) : [el('span', { class: 'muted', text: 'no sign' })]),
+      el('td', known ? { class: 'muted', text: `→ ${known.next}` } : {}),
       el('td', c.urgent ? { class: 'urgent', text: '⚠ urgent' } : {}),
-    ]),
-  );
+    ]);
+  });
   $('state-choices').replaceChildren(...rows);
 
   $('state-answers').replaceChildren(
@@ -209,8 +220,9 @@ window.addEventListener('DOMContentLoaded', async () => {
     $('chat').append(el('div', { class: 'system', text: `Shown in ${name} (as if she typed LANGUAGE and chose it)` }));
     void step(null, () => api('/api/language', { sessionId, lang }));
   });
+  // Opening the page starts a conversation, with the last good version of the flows if the files
+  // are broken now (the problems show above it).
   await refreshMeta();
   // Live reload: the server reloads flows/ and locales/ when they change; show it here.
   window.setInterval(() => void refreshMeta().catch(() => {}), 2000);
-  if (meta.ok) await start();
 });
