@@ -76,20 +76,25 @@ export class Conversations {
     return this.serialise(chatRef, () => this.runTurn(chatRef, input, opts));
   }
 
-  /** Adds the ids of messages the bot just sent, so quick exit can delete them. */
-  rememberMessages(chatRef: string, ids: number[]): Promise<void> {
-    if (ids.length === 0) return Promise.resolve();
+  /**
+   * Adds the ids of messages the bot just sent, so quick exit can delete them. Resolves to
+   * `'gone'` when the chat has no session any more (she exited meanwhile, perhaps through another
+   * instance): the channel should delete those messages at once, since no exit will.
+   */
+  rememberMessages(chatRef: string, ids: number[]): Promise<'kept' | 'gone' | 'failed'> {
+    if (ids.length === 0) return Promise.resolve('kept');
     return this.serialise(chatRef, async () => {
       try {
         for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
           const current = await this.o.store.read(chatRef);
-          if (!current) return; // exited meanwhile: nothing to remember
+          if (!current) return 'gone';
           const record = { ...current.value, m: this.withIds(current.value.m, ids) };
-          if (await this.o.store.write(chatRef, record, current.version, this.o.ttlSeconds)) return;
+          if (await this.o.store.write(chatRef, record, current.version, this.o.ttlSeconds)) return 'kept';
         }
       } catch (err) {
         this.o.logger.warn({ err: errorName(err) }, 'could not remember message ids');
       }
+      return 'failed';
     });
   }
 
@@ -106,8 +111,17 @@ export class Conversations {
         const result = this.o.engine.turn(current?.value.s ?? null, input, this.now());
         const ids = opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : [];
         if (result.snapshot === null) {
-          if (current) await this.o.store.delete(chatRef);
           const toDelete = [...messageIdGroups(current?.value.m).flatMap(([, ...group]) => group), ...ids];
+          if (current) {
+            try {
+              await this.o.store.delete(chatRef);
+            } catch (err) {
+              // The chat is erased and ended all the same: she asked to leave. The session holds
+              // nothing that names her and expires by itself; a later exit erases again.
+              this.o.logger.error({ err: errorName(err), channel: opts.channel }, 'exit: the session could not be wiped; the chat was ended');
+              return { ...this.outcome(result, opts.channel, true, toDelete), failed: true };
+            }
+          }
           return this.outcome(result, opts.channel, true, toDelete);
         }
         if (!result.changed && ids.length === 0 && current) return this.outcome(result, opts.channel, false, []);
@@ -119,6 +133,19 @@ export class Conversations {
       }
       throw new Error('too many concurrent updates for one chat');
     } catch (err) {
+      if (this.o.engine.isExit(input)) {
+        // She asked to leave: the channel still erases what it can and ends the chat, discreetly.
+        // The session could not be wiped now; it holds nothing that names her and expires by itself.
+        this.o.logger.error({ err: errorName(err), channel: opts.channel }, 'exit: the session could not be wiped; the chat was ended');
+        return {
+          lang,
+          messages: this.o.renderer.render([{ type: 'exit' }], lang),
+          exit: true,
+          deleteMessageIds: opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : [],
+          failed: true,
+          events: [],
+        };
+      }
       this.o.logger.error({ err: errorName(err), channel: opts.channel }, 'turn failed; sent the emergency contacts');
       return {
         lang,

@@ -423,6 +423,11 @@ export class Engine {
 
   // === Understanding typed text
 
+  /** True when the input asks to exit (the command, or an exit word of any language). */
+  isExit(input: Input): boolean {
+    return this.commandOf(input) === 'exit';
+  }
+
   private commandOf(input: Input): Command | 'unknown' | undefined {
     if (input.kind === 'command') return input.command;
     if (input.kind !== 'text' || input.text.length > MAX_TEXT_INPUT) return undefined;

@@ -42,9 +42,17 @@ await runMain(async () => {
     config.NODE_ENV !== 'production' ? startLiveReload({ root: PROJECT_ROOT, conversations: core.conversations }) : undefined;
 
   const channels: RunningChannel[] = [];
-  // Channels register here (Telegram, WhatsApp).
-  if (config.TELEGRAM_BOT_TOKEN) channels.push(await startTelegramChannel({ config, core, logger }));
-  if (config.WHATSAPP_ENABLED) channels.push(await startWhatsApp({ config, core, logger }));
+  // Channels register here (Telegram, WhatsApp). If one cannot start, the ones already running are
+  // stopped and the store closed, so the process ends with the message instead of half running.
+  try {
+    if (config.TELEGRAM_BOT_TOKEN) channels.push(await startTelegramChannel({ config, core, logger }));
+    if (config.WHATSAPP_ENABLED) channels.push(await startWhatsApp({ config, core, logger }));
+  } catch (err) {
+    liveReload?.close();
+    await Promise.allSettled(channels.map((c) => c.stop()));
+    await Promise.allSettled([store.close(), counter.close()]);
+    throw err;
+  }
 
   if (channels.length === 0) {
     logger.info('no TELEGRAM_BOT_TOKEN and WHATSAPP_ENABLED is not true: starting the terminal chat');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCore, loadCheckedBundle } from '../src/app.js';
 import { createLogger } from '../src/log.js';
+import { Translator } from '../src/i18n.js';
 import { MemorySessionStore } from '../src/store/memory-store.js';
 
 /* The message ids kept for quick exit (Telegram): grouped by minute, dropped after 48 hours. */
@@ -65,5 +66,30 @@ describe('message ids kept for quick exit', () => {
     await store.write('c', { ...current.value, m: [[21, nowS], [22, nowS]] }, current.version, 3600);
     const out = await core.conversations.handle('c', { kind: 'command', command: 'exit' }, { channel: 'telegram', incomingMessageId: 23 });
     expect(out.deleteMessageIds).toEqual([21, 22, 23]);
+  });
+});
+
+describe('when the store fails', () => {
+  const broken = {
+    read: () => Promise.reject(Object.assign(new Error('connection lost'), { name: 'StoreUnavailableError' })),
+    write: () => Promise.reject(new Error('connection lost')),
+    delete: () => Promise.reject(new Error('connection lost')),
+    close: () => Promise.resolve(),
+  };
+  const core = createCore({ bundle, config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 }, logger: createLogger('silent'), store: broken });
+
+  it('an answer gets the apology and the emergency number, in her language when known', async () => {
+    const out = await core.conversations.handle('c', { kind: 'text', text: '1' }, { channel: 'telegram', langHint: 'id' });
+    expect(out.failed).toBe(true);
+    expect(out.exit).toBe(false);
+    const text = out.messages.map((m) => m.text).join('\n');
+    expect(text).toContain('999');
+    expect(text).toContain(new Translator(bundle).t('id', 'error.sorry', { emergency_number: '999' }).slice(0, 20));
+  });
+
+  it('an exit word still ends the chat (discreetly, no list of numbers) and erases her message', async () => {
+    const out = await core.conversations.handle('c', { kind: 'text', text: 'keluar' }, { channel: 'telegram', langHint: 'id', incomingMessageId: 42 });
+    expect(out).toMatchObject({ exit: true, failed: true, deleteMessageIds: [42] });
+    expect(out.messages.map((m) => m.text)).toEqual([new Translator(bundle).t('id', 'exit.done')]);
   });
 });
