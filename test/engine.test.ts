@@ -94,12 +94,12 @@ describe('engine: bad input gets a clear re-prompt and changes nothing', () => {
     expect(lastQuestion(out).id).toBe('passport');
   });
 
-  it('a sticker or voice note gets the "use the buttons" line', () => {
+  it('a sticker or voice note gets the "please choose one of the answers" line', () => {
     const d = driver();
     d.send({ kind: 'start', lang: 'en' });
     const before = JSON.stringify(d.snapshot);
     const out = d.send({ kind: 'unsupported' });
-    expect(out[0]!.text).toContain('answer buttons');
+    expect(out[0]!.text).toContain('not pictures, voice or stickers');
     expect(JSON.stringify(d.snapshot)).toBe(before);
   });
 
