@@ -165,7 +165,7 @@ function validate<S extends z.ZodType>(
   schema: S,
   problems: Problem[],
 ): { yaml: YamlFile; value: z.output<S> } | undefined {
-  const parsed = schema.safeParse(yaml.value());
+  const parsed = schema.safeParse(yaml.value(), { reportInput: true });
   if (parsed.success) return { yaml, value: parsed.data };
   for (const issue of parsed.error.issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
