@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
+import { freePort } from './net.js';
 import { probeRedis, TEST_REDIS_URL } from './redis-probe.js';
 
 export { probeRedis, TEST_REDIS_URL };
@@ -96,19 +96,7 @@ function escapeGlob(s: string): string {
 
 // === A throwaway redis-server
 
-/** A free TCP port on 127.0.0.1 (asked from the OS, then released for redis-server to take). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+export { freePort };
 
 /**
  * A redis-server of the test's own on 127.0.0.1:`port`, with nothing saved to disk, that the test

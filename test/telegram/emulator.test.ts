@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramChannel, type TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { newUser, TelegramHarness, TEST_SECRET } from './harness.js';
+import { freePort, until } from '../helpers/net.js';
 
 /**
  * End-to-end smoke tests against telegram-test-api, a local Bot API emulator on 127.0.0.1: the
@@ -12,26 +12,7 @@ import { newUser, TelegramHarness, TEST_SECRET } from './harness.js';
  */
 const TOKEN = '424242:emulator-token-for-end-to-end-tests';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
-async function until<T>(probe: () => T | undefined, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting for the bot');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('end to end against the telegram-test-api emulator', () => {
   let server: TelegramServer;

@@ -1,18 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
-import { createCore, PROJECT_ROOT, type Core } from '../../src/app.js';
+import { createCore, type Core } from '../../src/app.js';
 import type { EventSink } from '../../src/conversation.js';
-import { loadBundle, type Bundle } from '../../src/bundle.js';
-import { formatProblem } from '../../src/problems.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { MemorySessionStore } from '../../src/store/memory-store.js';
 import type { SessionRecord, SessionStore, Versioned } from '../../src/store/session-store.js';
 import { createTelegramBot } from '../../bots/telegram/telegram-bot.js';
-import { fixtureRoot } from '../helpers/fixture-root.js';
 import { BOT_INFO, buttons, FakeTelegram, type FakeUser } from './fake-telegram.js';
+import { shippedBundleWithEnglishFallback } from '../helpers/bundle.js';
 
 export const TEST_TOKEN = '1234567890:AAFakeTokenForOfflineTestsOnly_0123456';
 export const TEST_SECRET = 'telegram-test-secret-0123456789abcdef';
@@ -45,47 +40,8 @@ export class RecordingStore implements SessionStore {
   }
 }
 
-const bundles = new Map<string, Bundle>();
-/**
- * The shipped flow with the given locales, as shipped. A text a translator has not added yet
- * falls back to English here: these tests check the Telegram channel, and stay green while a
- * translation is in progress (test/locales.test.ts is where a missing text fails).
- */
-export function bundleWith(locales: readonly string[]): Bundle {
-  const key = locales.join(',');
-  if (!bundles.has(key)) bundles.set(key, loadWithEnglishFallback(locales));
-  return bundles.get(key)!;
-}
-
-function loadWithEnglishFallback(locales: readonly string[]): Bundle {
-  const flow = readFileSync(join(PROJECT_ROOT, 'flows', 'self-assessment.yaml'), 'utf8');
-  const root = fixtureRoot(flow, locales);
-  const english = parse(readFileSync(join(PROJECT_ROOT, 'locales', 'en', 'messages.yaml'), 'utf8')) as Tree;
-  for (const l of locales.filter((x) => x !== 'en')) {
-    const file = join(root, 'locales', l, 'messages.yaml');
-    writeFileSync(file, stringify(fillFrom(parse(readFileSync(file, 'utf8')) as Tree, english)));
-  }
-  const { bundle, problems } = loadBundle({ root });
-  if (!bundle) throw new Error(problems.map(formatProblem).join('\n'));
-  return bundle;
-}
-
-type Tree = { [key: string]: string | Tree };
-
-/** `own` with every key it lacks taken from `fallback` (plural forms are kept as the language has them). */
-function fillFrom(own: Tree, fallback: Tree): Tree {
-  const out: Tree = { ...own };
-  for (const [k, v] of Object.entries(fallback)) {
-    if (/_(one|other|zero|two|few|many)$/.test(k)) {
-      const base = k.replace(/_[a-z]+$/, '');
-      if (Object.keys(own).some((x) => x.startsWith(`${base}_`))) continue;
-    }
-    const mine = own[k];
-    if (mine === undefined) out[k] = v;
-    else if (typeof mine === 'object' && typeof v === 'object') out[k] = fillFrom(mine, v);
-  }
-  return out;
-}
+/** The shipped flow with the given locales; a text not translated yet falls back to English. */
+export const bundleWith = shippedBundleWithEnglishFallback;
 
 /** A Telegram bot on the shipped flow, wired to a FakeTelegram, with every log line kept. */
 export class TelegramHarness {

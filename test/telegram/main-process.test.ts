@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/app.js';
 import { chatRef } from '../../src/privacy.js';
@@ -12,6 +11,7 @@ import {
 } from '../helpers/redis.js';
 import { newUser, TEST_TOKEN } from './harness.js';
 import { BotApiServer } from './process/bot-api-server.js';
+import { freePort } from '../helpers/net.js';
 
 /**
  * The main job (`src/main.ts`) in its own process, as `npm start` runs it, talking to an offline
@@ -74,16 +74,6 @@ async function exitWithin(running: Running, ms: number) {
   return Promise.race([running.exited, timeout]);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describeWithRedis('the main job on Telegram, in its own process', () => {
   const prefix = uniqueTestPrefix('telegram-main');

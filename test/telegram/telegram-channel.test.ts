@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SECRET_HEADER } from '../../bots/telegram/webhook-server.js';
 import { startTelegramChannel, type TelegramChannelOptions } from '../../bots/telegram/telegram-channel.js';
 import { ConfigError } from '../../src/config.js';
 import { newUser, TelegramHarness, TEST_SECRET, TEST_TOKEN } from './harness.js';
+import { freePort } from '../helpers/net.js';
 
 const WEBHOOK_SECRET = 'wh_secret_0123456789ABCDEFabcdef';
 
@@ -162,13 +162,3 @@ describe('starting the Telegram channel', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}

@@ -1,10 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { createCore, PROJECT_ROOT, type Core } from '../../src/app.js';
-import { loadBundle, type Bundle } from '../../src/bundle.js';
-import { formatProblem } from '../../src/problems.js';
+import { createCore, type Core } from '../../src/app.js';
+import { type Bundle } from '../../src/bundle.js';
 import type { TurnEvent } from '../../src/engine.js';
 import { createLogger } from '../../src/log.js';
 import { chatRef } from '../../src/privacy.js';
@@ -18,8 +16,8 @@ import {
   type WhatsAppChannel,
   type WhatsAppTiming,
 } from '../../bots/whatsapp/whatsapp-channel.js';
-import { fixtureRoot } from '../helpers/fixture-root.js';
 import { FakeAccount, FakeWhatsAppClient, libraryMessage, libraryReaction } from './fake-client.js';
+import { shippedBundleWithEnglishFallback } from '../helpers/bundle.js';
 
 export const SECRET = 'whatsapp-test-secret-0123456789';
 /** A Hong Kong mobile number as WhatsApp writes it. */
@@ -27,38 +25,8 @@ export const PHONE_ID = '85291234567@c.us';
 /** A hidden-number id, as WhatsApp uses for more and more chats. */
 export const LID_ID = '204169385615532@lid';
 
-type Tree = { [key: string]: string | Tree };
-
-/**
- * The shipped flow with the given locales. A text a translator has not added yet falls back to
- * English here: these tests check the WhatsApp channel and stay green while a translation is in
- * progress (test/locales.test.ts is where a missing text fails).
- */
-export function channelTestBundle(locales: readonly string[]): Bundle {
-  const flow = readFileSync(join(PROJECT_ROOT, 'flows', 'self-assessment.yaml'), 'utf8');
-  const root = fixtureRoot(flow, locales);
-  const english = parse(readFileSync(join(PROJECT_ROOT, 'locales', 'en', 'messages.yaml'), 'utf8')) as Tree;
-  for (const l of locales.filter((x) => x !== 'en')) {
-    const file = join(root, 'locales', l, 'messages.yaml');
-    writeFileSync(file, stringify(fillFrom(parse(readFileSync(file, 'utf8')) as Tree, english)));
-  }
-  const { bundle, problems } = loadBundle({ root });
-  if (!bundle) throw new Error(problems.map(formatProblem).join('\n'));
-  return bundle;
-}
-
-/** `own` plus every key it lacks from `fallback`; plural forms are left as the language has them. */
-function fillFrom(own: Tree, fallback: Tree): Tree {
-  const out: Tree = { ...own };
-  for (const [k, v] of Object.entries(fallback)) {
-    const plural = /^(.*)_(zero|one|two|few|many|other)$/.exec(k);
-    if (plural && Object.keys(own).some((x) => x.startsWith(`${plural[1]}_`))) continue;
-    const mine = own[k];
-    if (mine === undefined) out[k] = v;
-    else if (typeof mine === 'object' && typeof v === 'object') out[k] = fillFrom(mine, v);
-  }
-  return out;
-}
+/** The shipped flow with the given locales; a text not translated yet falls back to English. */
+export const channelTestBundle = shippedBundleWithEnglishFallback;
 
 /** The WhatsApp channel on a fake client, with the real core (memory store) and captured logs. */
 export interface Harness {

@@ -1,5 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
@@ -12,6 +11,7 @@ import type { TurnEvent } from '../../src/engine.js';
 import { createLogger } from '../../src/log.js';
 import { chatRef } from '../../src/privacy.js';
 import { FakeWhatsAppClient, libraryMessage } from './fake-client.js';
+import { freePort, until } from '../helpers/net.js';
 
 /*
  * Telegram and WhatsApp in one process, as src/main.ts runs them: one core and one store, the
@@ -26,26 +26,7 @@ const SECRET = 'two-channels-test-secret-0123456789';
 const WA_CHAT = '85291234567@c.us';
 const TG_USER = 7_100_000_001;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
-async function until<T>(probe: () => T | undefined, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting for the bot');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('Telegram and WhatsApp in one process', () => {
   let server: TelegramServer;
