@@ -9,6 +9,7 @@ import {
   rulesSchema,
   type ContactsFile,
   type Dimension,
+  type FigureDef,
   type FlowFile,
   type Strength,
 } from './flow/schema.js';
@@ -50,9 +51,14 @@ export interface Flow {
 export interface Bundle {
   flows: Map<string, Flow>;
   defaultFlowId: string;
-  indicators: Map<string, { dimension: Dimension }>;
+  indicators: Map<string, { dimension: Dimension; onlyPossible: boolean }>;
   contacts: ContactsFile;
+  /** Hong Kong figures for texts, as plain text; dates as YYYY-MM-DD (the Translator writes them per language). */
   figures: Record<string, string>;
+  /** The names of the figures that are dates. */
+  dateFigures: ReadonlySet<string>;
+  /** Each figure with its source and review date, and how often figures must be reviewed. */
+  rules: { reviewEveryDays: number; figures: Record<string, FigureDef> };
   locales: Locale[];
   localeCodes: string[];
 }
@@ -107,8 +113,8 @@ export function loadBundle(opts: LoadOptions): { bundle?: Bundle; problems: Prob
     problems.push({ severity: 'error', file: flowsDir, line: 1, column: 1, message: 'there is no flow file' });
   }
 
-  const indicators = new Map<string, { dimension: Dimension }>(
-    Object.entries(indicatorsFile?.value.indicators ?? {}).map(([k, v]) => [k, { dimension: v.dimension }]),
+  const indicators = new Map<string, { dimension: Dimension; onlyPossible: boolean }>(
+    Object.entries(indicatorsFile?.value.indicators ?? {}).map(([k, v]) => [k, { dimension: v.dimension, onlyPossible: v.only_possible ?? false }]),
   );
   const localeCodes = locales.map((l) => l.code);
   const contactIds = new Set(Object.keys(contactsRead?.value.contacts ?? {}));
@@ -153,11 +159,28 @@ export function loadBundle(opts: LoadOptions): { bundle?: Bundle; problems: Prob
       defaultFlowId,
       indicators,
       contacts: contactsRead.value,
-      figures: rules.value.figures,
+      ...figureTexts(rules.value.figures),
+      rules: { reviewEveryDays: rules.value.review_every_days, figures: rules.value.figures },
       locales,
       localeCodes,
     },
   };
+}
+
+/** Figures as the plain texts a translation uses, and which of them are dates. */
+function figureTexts(figures: Record<string, FigureDef>): { figures: Record<string, string>; dateFigures: Set<string> } {
+  const texts: Record<string, string> = {};
+  const dates = new Set<string>();
+  for (const [name, f] of Object.entries(figures)) {
+    if (f.value instanceof Date) {
+      texts[name] = f.value.toISOString().slice(0, 10);
+      dates.add(name);
+    } else if (typeof f.value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(f.value)) {
+      texts[name] = f.value;
+      dates.add(name);
+    } else texts[name] = String(f.value);
+  }
+  return { figures: texts, dateFigures: dates };
 }
 
 function validate<S extends z.ZodType>(
@@ -186,7 +209,7 @@ function describeIssue(path: (string | number)[], issue: z.core.$ZodIssue): stri
 // === Flow meaning checks
 
 interface FlowCheckContext {
-  indicators: Map<string, unknown>;
+  indicators: Map<string, { onlyPossible: boolean }>;
   localeCodes: string[];
   contactIds: Set<string>;
   problems: Problem[];
@@ -271,7 +294,15 @@ function checkFlow(yaml: YamlFile, def: FlowFile, ctx: FlowCheckContext): Flow {
       const signals: Record<string, Strength> = Array.isArray(c.signals)
         ? Object.fromEntries(c.signals.map((x) => [x, 'strong' as const]))
         : { ...(c.signals ?? {}) };
-      for (const ind of Object.keys(signals)) {
+      for (const [ind, strength] of Object.entries(signals)) {
+        if (strength === 'strong' && ctx.indicators.get(ind)?.onlyPossible) {
+          problems.push(
+            yaml.problem(
+              [...cat, 'signals'],
+              `step "${sid}" choice "${c.id}" signals "${ind}" as a strong sign, but flows/indicators.yaml marks it "only_possible" (see docs/scoring.md). Write it as { ${ind}: possible }`,
+            ),
+          );
+        }
         if (!ctx.indicators.has(ind)) {
           problems.push(
             yaml.problem([...cat, 'signals'], `step "${sid}" choice "${c.id}" names the indicator "${ind}", which is not in flows/indicators.yaml.${didYouMean(ind, ctx.indicators.keys())}`),

@@ -2,6 +2,7 @@ import { loadBundle } from '../bundle.js';
 import { formatProblem, type Problem } from '../problems.js';
 import { withoutFollowOnErrors } from './follow-on.js';
 import { formatLocaleStatus, LOCALE_STATUS_FILE, readLocaleStatus } from './locale-status.js';
+import { checkContentRules } from './content-rules.js';
 import { checkWarnings } from './warnings.js';
 
 /** What `npm run check` found, and the lines it prints. */
@@ -23,10 +24,14 @@ export interface CheckReport {
  * Checks every flow and locale under `root` as start-up does, adds the soft warnings, and
  * words the result for a maintainer: errors first, then warnings, then a summary.
  */
-export function runCheck(opts: { root: string; today?: Date }): CheckReport {
+export function runCheck(opts: { root: string; today?: Date; launch?: boolean }): CheckReport {
   const { bundle, problems: loaded } = loadBundle({ root: opts.root });
   const status = readLocaleStatus(opts.root);
-  const extra = bundle ? checkWarnings(bundle, { root: opts.root, today: opts.today }) : [];
+  const today = opts.today ?? new Date();
+  const extra = bundle ? checkWarnings(bundle, { root: opts.root }) : [];
+  // The content rules (contacts on urgent screens, typed words, figures) can fail the check too.
+  const content = bundle ? checkContentRules(bundle, { root: opts.root, today, launch: opts.launch }) : [];
+  extra.push(...content.filter((p) => p.severity === 'warning'));
   if (bundle && status) {
     for (const code of bundle.localeCodes) {
       if (status.some((r) => r.code === code)) continue;
@@ -39,7 +44,8 @@ export function runCheck(opts: { root: string; today?: Date }): CheckReport {
       });
     }
   }
-  const errors = loaded.filter((p) => p.severity === 'error');
+  const startErrors = loaded.filter((p) => p.severity === 'error');
+  const errors = [...startErrors, ...sortedByPlace(content.filter((p) => p.severity === 'error'))];
   const warnings = [...loaded.filter((p) => p.severity === 'warning'), ...sortedByPlace(extra)];
   // One misspelt step name makes every step after it unreachable: print the name, and count the rest.
   const shown = withoutFollowOnErrors(errors);
@@ -59,7 +65,7 @@ export function runCheck(opts: { root: string; today?: Date }): CheckReport {
       `Checked ${count(flows.length, 'flow')} (${flows.join(', ')}) in ${count(bundle.localeCodes.length, 'language')} (${bundle.localeCodes.join(', ')}).`,
     );
   }
-  lines.push(summary(errors.length, warnings.length));
+  lines.push(summary(errors.length, warnings.length, startErrors.length > 0));
   return {
     problems: [...errors, ...warnings],
     errors: errors.length,
@@ -69,9 +75,12 @@ export function runCheck(opts: { root: string; today?: Date }): CheckReport {
   };
 }
 
-function summary(errors: number, warnings: number): string {
-  if (errors > 0) {
+function summary(errors: number, warnings: number, stopsStart: boolean): string {
+  if (errors > 0 && stopsStart) {
     return `${count(errors, 'error')} and ${count(warnings, 'warning')}. Fix the errors: the bot will not start until they are fixed.`;
+  }
+  if (errors > 0) {
+    return `${count(errors, 'error')} and ${count(warnings, 'warning')}. Fix the errors before workers see these texts: each one can mislead a worker (the bot still starts).`;
   }
   if (warnings > 0) return `No errors and ${count(warnings, 'warning')}. The bot can start; please read the warnings.`;
   return 'No errors and no warnings. The bot can start.';

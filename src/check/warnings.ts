@@ -14,8 +14,6 @@ export const QUESTION_TEXT_BUDGET = 300;
 export const TEXT_BUDGET = 1000;
 /** An answer button on a phone shows about this many characters (Chinese characters count twice) before it is cut. */
 export const BUTTON_BUDGET = 40;
-/** A contact's number is checked again after this many days. */
-export const CONTACT_MAX_AGE_DAYS = 365;
 
 /** A trailing YAML comment that says "this text is right as it is in English" (no untranslated warning). */
 export const SAME_AS_ENGLISH_MARK = 'same as English';
@@ -32,6 +30,7 @@ const SYSTEM_BUTTON_KEYS = [
   'choice.restart',
   'choice.resume',
   'choice.contacts',
+  'choice.details',
   'choice.exit',
 ];
 
@@ -42,8 +41,6 @@ export interface WarningOptions {
   /** The project folder the bundle was loaded from (to point at lines in flows/). */
   root: string;
   flowsDir?: string;
-  /** Today's date, for the age of contact checks. */
-  today?: Date;
 }
 
 /**
@@ -52,12 +49,10 @@ export interface WarningOptions {
  */
 export function checkWarnings(bundle: Bundle, opts: WarningOptions): Problem[] {
   const flowsDir = opts.flowsDir ?? 'flows';
-  const today = opts.today ?? new Date();
   return [
     ...untranslatedTexts(bundle),
     ...longTexts(bundle),
     ...unsignalledIndicators(bundle, opts.root, flowsDir),
-    ...contactChecks(bundle, opts.root, flowsDir, today),
   ];
 }
 
@@ -199,42 +194,6 @@ function unsignalledIndicators(bundle: Bundle, root: string, flowsDir: string): 
       message: `no answer signals the indicator "${id}", so it can never appear in a result. Add it to the "signals" of a choice in a flow, or remove it from ${flowsDir}/indicators.yaml`,
     }),
   );
-}
-
-function contactChecks(bundle: Bundle, root: string, flowsDir: string, today: Date): Problem[] {
-  const file = `${flowsDir}/contacts.yaml`;
-  const yaml = readYaml(root, flowsDir, 'contacts.yaml');
-  const problems: Problem[] = [];
-  const todayIso = isoDate(today);
-  for (const [id, contact] of Object.entries(bundle.contacts.contacts)) {
-    const verified = typeof contact.verified === 'string' ? contact.verified : isoDate(contact.verified);
-    if (olderThan(verified, todayIso, CONTACT_MAX_AGE_DAYS)) {
-      problems.push(
-        positioned(yaml, file, ['contacts', id, 'verified'], false, {
-          severity: 'warning',
-          message: `the contact "${id}" was last checked on ${verified}, more than a year ago. Check that the number still works (call it or look at its source), then set "verified" to the date you checked (and "source" to where you checked it)`,
-        }),
-      );
-    }
-    if (contact.check) {
-      problems.push(
-        positioned(yaml, file, ['contacts', id, 'check'], false, {
-          severity: 'warning',
-          message: `the contact "${id}" is marked "check: true": confirm this number before launch, then remove "check: true" and set "verified" to the date you checked`,
-        }),
-      );
-    }
-  }
-  return problems;
-}
-
-function olderThan(isoDay: string, todayIso: string, days: number): boolean {
-  const ms = Date.parse(`${todayIso}T00:00:00Z`) - Date.parse(`${isoDay}T00:00:00Z`);
-  return ms > days * 86_400_000;
-}
-
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
 }
 
 function readYaml(root: string, flowsDir: string, name: string): YamlFile | undefined {

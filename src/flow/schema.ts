@@ -70,17 +70,39 @@ export type Dimension = z.infer<typeof dimensionSchema>;
 
 export const indicatorsSchema = z.strictObject({
   spec_version: z.literal(SPEC_VERSION, { error: `must be ${SPEC_VERSION}` }),
-  indicators: z.record(id, z.strictObject({ dimension: dimensionSchema, source: z.string().min(1) })),
+  indicators: z.record(
+    id,
+    z.strictObject({
+      dimension: dimensionSchema,
+      source: z.string().min(1),
+      /** A sign that can only ever be "possible" (e.g. her own fear): no answer may signal it strongly. */
+      only_possible: z.boolean({ error: 'must be true or false' }).optional(),
+    }),
+  ),
 });
 
 const dateSchema = z.union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)], {
   error: 'must be a date written as YYYY-MM-DD',
 });
 
+/** How far a contact's number is confirmed (see flows/contacts.yaml). */
+export const contactStatusSchema = z.enum(['confirmed', 'check', 'unverified'], {
+  error: 'must be confirmed, check or unverified',
+});
+export type ContactStatus = z.infer<typeof contactStatusSchema>;
+
+const number = z.string({ error: 'must be a phone number in quotes, e.g. "2157 9537"' }).min(3, 'must be a phone number');
+/** The ways to reach a contact, in the order they are shown. */
+export const CONTACT_WAYS = ['phone', 'whatsapp', 'sms'] as const;
+export type ContactWay = (typeof CONTACT_WAYS)[number];
+const waysSchema = z.strictObject({ phone: number.optional(), whatsapp: number.optional(), sms: number.optional() });
+
 export const contactSchema = z.strictObject({
-  phone: z.string().min(3),
-  phone_id: z.string().optional(),
-  whatsapp: z.string().optional(),
+  phone: number,
+  whatsapp: number.optional(),
+  sms: number.optional(),
+  /** Other numbers for speakers of one language (locale code -> ways). */
+  by_locale: z.record(z.string(), waysSchema).optional(),
   email: z.string().optional(),
   web: z.string().optional(),
   address: z.string().optional(),
@@ -96,6 +118,7 @@ export const contactSchema = z.strictObject({
       'sexual_violence',
       'debt',
       'information',
+      'pregnancy',
     ]),
   ),
   languages: z.array(z.string()),
@@ -103,15 +126,18 @@ export const contactSchema = z.strictObject({
   hours: z.string().optional(),
   source: z.string({ error: 'every contact needs a source' }).min(3, 'every contact needs a source'),
   verified: dateSchema,
-  check: z.boolean().optional(),
+  status: contactStatusSchema,
 });
 export type ContactDef = z.infer<typeof contactSchema>;
 
 export const contactsFileSchema = z.strictObject({
   spec_version: z.literal(SPEC_VERSION, { error: `must be ${SPEC_VERSION}` }),
+  /** A confirmed contact counts as confirmed for this many days after its "verified" date. */
+  confirm_every_days: z.number({ error: 'must be a number of days' }).int().positive(),
   contacts: z.record(id, contactSchema),
   recommend: z.strictObject({
     max: z.number().int().positive(),
+    summary: z.number().int().positive(),
     always: z.array(id),
     by_level: z.record(z.string(), z.array(id)),
     by_indicator: z.record(id, z.array(id)),
@@ -122,8 +148,18 @@ export const contactsFileSchema = z.strictObject({
 });
 export type ContactsFile = z.infer<typeof contactsFileSchema>;
 
+const figureSchema = z.strictObject({
+  value: z.union([z.string(), z.number(), z.date()], { error: 'must be a text, a number or a date (YYYY-MM-DD)' }),
+  note: z.string().optional(),
+  source: z.string({ error: 'every figure needs a source' }).min(3, 'every figure needs a source'),
+  reviewed: dateSchema,
+});
+export type FigureDef = z.infer<typeof figureSchema>;
+
 export const rulesSchema = z.strictObject({
   spec_version: z.literal(SPEC_VERSION, { error: `must be ${SPEC_VERSION}` }),
-  figures: z.record(id, z.union([z.string(), z.number()]).transform(String)),
+  /** `npm run check` warns about a figure reviewed longer ago than this. */
+  review_every_days: z.number({ error: 'must be a number of days' }).int().positive(),
+  figures: z.record(id, figureSchema),
   sources: z.array(z.string()).optional(),
 });

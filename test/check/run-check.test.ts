@@ -134,7 +134,7 @@ describe('npm run check: warnings', () => {
     expect(runCheck({ root, today: new Date('2026-05-01T00:00:00Z') }).warnings).toBe(0);
     const late = runCheck({ root, today: new Date('2026-05-02T00:00:00Z') });
     expect(late.lines[0]).toBe(
-      'flows/contacts.yaml:8:15: warning: the contact "police" was last checked on 2025-05-01, more than a year ago. Check that the number still works (call it or look at its source), then set "verified" to the date you checked (and "source" to where you checked it)',
+      'flows/contacts.yaml:9:15: warning: the contact "police_emergency" is not confirmed (it was last confirmed on 2025-05-01, more than 365 days ago); it is still shown first everywhere. Confirm it on the organisation\'s or the government\'s own page, then set "status: confirmed" and "verified" to that date',
     );
   });
 });
