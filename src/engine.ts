@@ -1,6 +1,6 @@
 import { initialTransition, transition } from 'xstate';
 import type { Bundle, Flow, Step } from './bundle.js';
-import { quickContacts, recommendContacts } from './contacts.js';
+import { quickContacts, recommendContacts, summaryContacts, urgentContacts } from './contacts.js';
 import { compileFlow, urgentStepId, type FlowContext, type FlowMachine } from './flow/compile.js';
 import type { Translator } from './i18n.js';
 import { MAX_TEXT_INPUT, normaliseText, slashCommand, typedNumber } from './input.js';
@@ -50,7 +50,12 @@ export interface ChoiceIntent {
   id: string;
   label: string;
   labelLang?: string;
+  /** Every indicator the choice signals (strong and possible). */
   signals: string[];
+  /** The indicators it signals strongly (these count for the result level). */
+  strong: string[];
+  /** The indicators it signals as possible only. */
+  possible: string[];
   urgent: boolean;
 }
 
@@ -58,7 +63,10 @@ export interface ChoiceIntent {
 export type Intent =
   | { type: 'message'; key: string; contacts?: string[] }
   | { type: 'question'; step: string; key: string; indicators: string[]; choices: ChoiceIntent[] }
-  | { type: 'result'; key: string; assessment: Assessment; contacts: string[] }
+  /** The short result: what the signs mean and the few contacts that fit her best (`summary`). */
+  | { type: 'result'; key: string; assessment: Assessment; contacts: string[]; summary: string[] }
+  /** Her rights for each sign, and every recommended contact (shown on a tap after the result). */
+  | { type: 'details'; assessment: Assessment; contacts: string[] }
   | { type: 'exit' };
 
 /** Things worth counting anonymously (see src/stats). */
@@ -85,12 +93,18 @@ export interface EngineOptions {
   resumeAfterMs: number;
 }
 
-const SYSTEM_CHOICES: Record<string, 'contacts' | 'restart' | 'exit' | 'continue'> = {
+const SYSTEM_CHOICES: Record<string, 'contacts' | 'restart' | 'exit' | 'continue' | 'details'> = {
   contacts: 'contacts',
+  details: 'details',
   restart: 'restart',
   exit: 'exit',
   continue: 'continue',
 };
+
+/** A button the engine adds (continue, contacts, exit ...): it signals nothing. */
+function systemChoice(id: string): ChoiceIntent {
+  return { id, label: `choice.${id}`, signals: [], strong: [], possible: [], urgent: false };
+}
 
 // === The engine
 
@@ -211,6 +225,12 @@ export class Engine {
       if (system === 'contacts') {
         return this.unchanged(session, [...this.commandIntents('contacts', session.lang), ...this.askCurrent(session)]);
       }
+      if (system === 'details' && step?.type === 'result') {
+        const flow = this.flowOf(session);
+        const assessment = scoreAnswers(flow, session.answers, this.bundle.indicators);
+        const contacts = recommendContacts(this.bundle, assessment, session.lang ?? 'en', now);
+        return this.unchanged(session, [{ type: 'details', assessment, contacts }, ...this.askCurrent(session)]);
+      }
     }
     return this.send(session, { type: 'CHOOSE', choice: choice.id }, now);
   }
@@ -235,7 +255,7 @@ export class Engine {
       step: session.step,
       key: 'result.next',
       indicators: [],
-      choices: ['contacts', 'restart', 'exit'].map((id) => ({ id, label: `choice.${id}`, signals: [], urgent: false })),
+      choices: ['details', 'contacts', 'restart', 'exit'].map((id) => systemChoice(id)),
     };
   }
 
@@ -320,7 +340,7 @@ export class Engine {
         case 'urgent': {
           const s = flow.steps.get(params.step);
           const choice = s?.type === 'question' ? s.choices.find((c) => c.id === params.choice) : undefined;
-          const contacts = choice?.contacts.length ? choice.contacts : this.bundle.contacts.recommend.urgent;
+          const contacts = urgentContacts(this.bundle, choice?.contacts.length ? choice.contacts : this.bundle.contacts.recommend.urgent, now);
           intents.push({ type: 'message', key: 'urgent.text', contacts });
           intents.push(this.urgentQuestion(urgentStepId(params.step, params.choice ?? '')));
           break;
@@ -328,11 +348,13 @@ export class Engine {
         case 'result': {
           const assessment = scoreAnswers(flow, context.answers, this.bundle.indicators);
           const lang = context.lang ?? 'en';
+          const contacts = recommendContacts(this.bundle, assessment, lang, now);
           intents.push({
             type: 'result',
             key: flow.steps.get(params.step)!.text,
             assessment,
-            contacts: recommendContacts(this.bundle, assessment, lang),
+            contacts,
+            summary: summaryContacts(this.bundle, assessment, lang, contacts, now),
           });
           intents.push(this.currentQuestion({ ...next!, overlay: undefined }));
           events.push({
@@ -379,7 +401,14 @@ export class Engine {
       step: step.id,
       key: step.text,
       indicators,
-      choices: step.choices.map((c) => ({ id: c.id, label: c.label, signals: Object.keys(c.signals), urgent: c.urgent })),
+      choices: step.choices.map((c) => ({
+        id: c.id,
+        label: c.label,
+        signals: Object.keys(c.signals),
+        strong: Object.keys(c.signals).filter((k) => c.signals[k] === 'strong'),
+        possible: Object.keys(c.signals).filter((k) => c.signals[k] === 'possible'),
+        urgent: c.urgent,
+      })),
     };
   }
 
@@ -396,6 +425,8 @@ export class Engine {
         label: 'language.name',
         labelLang: code,
         signals: [],
+        strong: [],
+        possible: [],
         urgent: false,
       })),
     };
@@ -407,7 +438,7 @@ export class Engine {
       step,
       key: 'urgent.continue',
       indicators: [],
-      choices: ['continue', 'contacts', 'exit'].map((id) => ({ id, label: `choice.${id}`, signals: [], urgent: false })),
+      choices: ['continue', 'contacts', 'exit'].map((id) => systemChoice(id)),
     };
   }
 
@@ -417,7 +448,7 @@ export class Engine {
       step,
       key: 'session.resume_question',
       indicators: [],
-      choices: ['resume', 'restart'].map((id) => ({ id, label: `choice.${id}`, signals: [], urgent: false })),
+      choices: ['resume', 'restart'].map((id) => systemChoice(id)),
     };
   }
 
@@ -462,9 +493,10 @@ export class Engine {
     for (const l of [...new Set([lang, 'en'])]) {
       for (const c of question.choices) {
         const labelLang = c.labelLang ?? l;
+        // A language in the language menu is also chosen by its typed names (`language.words` of that language).
         const candidates = [
           this.translator.t(labelLang, c.label),
-          ...this.translator.words(l, wordsKeyOf(c.id) ?? `words.${c.label}`),
+          ...(c.labelLang ? this.translator.words(c.labelLang, 'language.words') : this.translator.words(l, wordsKeyOf(c.id) ?? `words.${c.label}`)),
           c.id,
         ];
         for (const w of candidates) {

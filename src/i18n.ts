@@ -37,9 +37,38 @@ export class Translator {
       const cached = this.plainTexts.get(`${lng}\u0000${key}`);
       if (cached !== undefined) return cached;
     }
-    const text = this.i18n.t(key, { lng, ...this.bundle.figures, ...vars }) as string;
+    const text = this.i18n.t(key, { lng, ...this.figuresFor(lng), ...vars }) as string;
     if (plain) this.plainTexts.set(`${lng}\u0000${key}`, text);
     return text;
+  }
+
+  /** The figures of flows/hk-rules.yaml for one language: dates written the way that language writes them. */
+  private figuresFor(lng: string): Record<string, string> {
+    let figures = this.localFigures.get(lng);
+    if (figures) return figures;
+    figures = { ...this.bundle.figures };
+    for (const name of this.bundle.dateFigures) figures[name] = this.formatDate(lng, this.bundle.figures[name]!);
+    this.localFigures.set(lng, figures);
+    return figures;
+  }
+
+  private readonly localFigures = new Map<string, Record<string, string>>();
+
+  /** A YYYY-MM-DD date as `format.date` of the language says, with its month names (`format.months`). */
+  formatDate(lang: string, iso: string): string {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    if (!m) return iso;
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const months = this.words(lang, 'format.months');
+    const names = months.length === 12 ? months : this.words(BASE_LOCALE, 'format.months');
+    const lng = this.has(lang, 'format.date') ? lang : BASE_LOCALE;
+    return this.i18n.t('format.date', {
+      lng,
+      day,
+      month: names[month - 1] ?? String(month),
+      year,
+      year_be: year + 543,
+    }) as string;
   }
 
   /** Texts without variables, by language and key (bounded by the keys of the bundle). */

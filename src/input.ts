@@ -19,12 +19,15 @@ function asciiDigit(digit: string): string {
 /**
  * Folds typed text for matching: Unicode-normalised, digits of every script as ASCII (full-width
  * "２", Devanagari "२" and Thai "๒" all become "2"), lower case, punctuation, symbols and emoji
- * removed, spaces collapsed.
+ * removed, spaces collapsed. Devanagari spellings people mix up are folded too: chandrabindu as
+ * anusvara ("मिटाएँ" = "मिटाएं") and the nukta dropped ("फ़ोन" = "फोन").
  */
 export function normaliseText(text: string): string {
   return text
     .slice(0, MAX_TEXT_INPUT * 2)
     .normalize('NFKC')
+    .replace(/\u0901/g, '\u0902')
+    .replace(/\u093C/g, '')
     .replace(/\p{Nd}/gu, (d) => (d >= '0' && d <= '9' ? d : asciiDigit(d)))
     .toLowerCase()
     .replace(/[\p{P}\p{S}\p{Cc}\p{Cf}]/gu, ' ')

@@ -1,4 +1,5 @@
 import type { Bundle } from './bundle.js';
+import { contactWays } from './contacts.js';
 import type { Intent } from './engine.js';
 import type { Translator } from './i18n.js';
 import type { Level } from './system-keys.js';
@@ -7,8 +8,12 @@ import type { Level } from './system-keys.js';
 export interface RenderedChoice {
   id: string;
   label: string;
-  /** Indicator ids that choosing it signals (empty for a harmless answer). */
+  /** Indicator ids that choosing it signals, strong and possible (empty for a harmless answer). */
   signals: string[];
+  /** The indicators it signals strongly: these count for the result level. */
+  strong: string[];
+  /** The indicators it signals as possible only: listed for her to check, never raising the level. */
+  possible: string[];
   /** Present and true when choosing it signals danger now. */
   urgent?: true;
 }
@@ -18,7 +23,14 @@ export interface RenderedChoice {
  * This is also the terminal chat's `--json` protocol, one object per line.
  */
 export type RenderedMessage =
-  | { type: 'message'; text: string; contacts?: string[]; exit?: true }
+  | {
+      type: 'message';
+      text: string;
+      contacts?: string[];
+      exit?: true;
+      /** Present on the rights-and-all-numbers message shown on a tap after the result. */
+      details?: true;
+    }
   | {
       type: 'question';
       id: string;
@@ -37,8 +49,16 @@ export type RenderedMessage =
       indicators: string[];
       possible: string[];
       dimensions: { involuntary: string[]; coercion: string[] };
+      /** Every recommended contact (shown in full with the details). */
       contacts: string[];
+      /** The few contacts shown with the short result. */
+      summary: string[];
     };
+
+/** Keeps a phone number on one line: its spaces become no-break spaces. */
+export function unbreakableNumber(number: string): string {
+  return number.replace(/ /g, '\u00a0');
+}
 
 /** Turns engine intents into text in one language. Channel-neutral: no buttons, no markup. */
 export class Renderer {
@@ -71,6 +91,8 @@ export class Renderer {
             id: c.id,
             label: this.translator.t(c.labelLang ?? lang, c.label),
             signals: c.signals,
+            strong: c.strong,
+            possible: c.possible,
             ...(c.urgent ? { urgent: true as const } : {}),
           })),
           nav: [
@@ -83,15 +105,21 @@ export class Renderer {
         const a = intent.assessment;
         const strong = a.indicators.filter((i) => i.strength === 'strong');
         const possible = a.indicators.filter((i) => i.strength === 'possible');
-        const sign = (id: string) => `• ${t(`indicator.${id}.name`)}\n  ${t(`indicator.${id}.right`)}`;
-        const parts = [t(intent.key), `${t(`result.level.${a.level}.title`)}\n${t(`result.level.${a.level}.text`)}`];
-        if (strong.length > 0) {
-          parts.push(`${t('result.signs_count', { count: strong.length })}\n${t('result.signs_title')}`);
-          parts.push(strong.map((i) => sign(i.id)).join('\n'));
+        const names = (ids: { id: string }[]) => ids.map((i) => `• ${t(`indicator.${i.id}.name`)}`).join('\n');
+        // "Good." only when nothing at all was found; possible signs get their own words.
+        const levelText =
+          a.level === 'no_signs' && possible.length > 0 ? t('result.level.no_signs.text_possible') : t(`result.level.${a.level}.text`);
+        const parts = [t(intent.key), `${t(`result.level.${a.level}.title`)}\n${levelText}`];
+        // Danger comes first, but what else her answers show is not lost.
+        if (a.level === 'urgent' && a.dimensions.involuntary.length > 0 && a.dimensions.coercion.length > 0) {
+          parts.push(t('result.also_forced_labour'));
         }
-        if (possible.length > 0) parts.push(`${t('result.possible_title')}\n${possible.map((i) => sign(i.id)).join('\n')}`);
+        if (strong.length > 0) parts.push(`${t('result.signs_count', { count: strong.length })}\n${names(strong)}`);
+        if (possible.length > 0) parts.push(`${t('result.possible_title')}\n${names(possible)}`);
+        parts.push(`${t('result.contacts_title')}\n${this.contactLines(intent.summary, lang)}`);
+        parts.push(t('result.more_hint'));
         parts.push(t('result.disclaimer'));
-        parts.push(`${t('result.contacts_title')}\n${this.contactLines(intent.contacts, lang)}`);
+        parts.push(t('safety.phone'));
         return {
           type: 'result',
           text: parts.join('\n\n'),
@@ -100,21 +128,32 @@ export class Renderer {
           possible: possible.map((i) => i.id),
           dimensions: a.dimensions,
           contacts: intent.contacts,
+          summary: intent.summary,
         };
+      }
+      case 'details': {
+        const a = intent.assessment;
+        const sign = (id: string) => `• ${t(`indicator.${id}.name`)}\n  ${t(`indicator.${id}.right`)}`;
+        const parts: string[] = [];
+        if (a.indicators.length > 0) parts.push(`${t('result.signs_title')}\n${a.indicators.map((i) => sign(i.id)).join('\n')}`);
+        parts.push(`${t('result.all_contacts_title')}\n${this.contactLines(intent.contacts, lang)}`);
+        return { type: 'message', text: parts.join('\n\n'), contacts: intent.contacts, details: true };
       }
     }
   }
 
-  /** One short block per contact: name, number, what it helps with. */
+  /** One short block per contact: name, every way to reach it (call, WhatsApp, SMS), what it helps with. */
   contactLines(ids: readonly string[], lang: string | null): string {
     return ids
       .map((id) => {
         const c = this.bundle.contacts.contacts[id];
         if (!c) return '';
-        const phone = lang === 'id' && c.phone_id ? c.phone_id : c.phone;
+        const ways = contactWays(c, lang)
+          .map(({ way, number }) => this.translator.t(lang, `contacts.way.${way === 'phone' ? 'call' : way}`, { number: unbreakableNumber(number) }))
+          .join(', ');
         return this.translator.t(lang, 'contacts.line', {
           name: this.translator.t(lang, `contact.${id}.name`),
-          phone,
+          ways,
           what: this.translator.t(lang, `contact.${id}.what`),
         });
       })

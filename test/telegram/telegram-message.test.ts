@@ -27,7 +27,7 @@ const question = (labels: string[], extra: Partial<Question> = {}): Question => 
   id: 'q1',
   text: 'Question?',
   indicators: [],
-  choices: labels.map((label, i) => ({ id: `c${i}`, label, signals: [] })),
+  choices: labels.map((label, i) => ({ id: `c${i}`, label, signals: [], strong: [], possible: [] })),
   nav: [
     { id: 'contacts', label: '☎ Help numbers' },
     { id: 'exit', label: '✖ Exit and delete' },
@@ -103,9 +103,9 @@ describe('inline keyboards', () => {
   it('screens whose answers already include "help numbers" and "exit" do not repeat them', () => {
     const q = question([], {
       choices: [
-        { id: 'continue', label: 'Continue', signals: [] },
-        { id: 'contacts', label: 'Show help numbers', signals: [] },
-        { id: 'exit', label: 'Exit and delete', signals: [] },
+        { id: 'continue', label: 'Continue', signals: [], strong: [], possible: [] },
+        { id: 'contacts', label: 'Show help numbers', signals: [], strong: [], possible: [] },
+        { id: 'exit', label: 'Exit and delete', signals: [], strong: [], possible: [] },
       ],
     });
     const data = questionKeyboard(q)

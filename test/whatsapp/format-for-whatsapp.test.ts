@@ -13,9 +13,9 @@ describe('formatForWhatsApp', () => {
       text: 'Do you get a full rest day (24 hours) every week?',
       indicators: [],
       choices: [
-        { id: 'yes', label: 'Yes, every week', signals: [] },
-        { id: 'sometimes', label: 'Only sometimes', signals: ['rest_day_denied'] },
-        { id: 'no', label: 'No', signals: ['rest_day_denied'] },
+        { id: 'yes', label: 'Yes, every week', signals: [], strong: [], possible: [] },
+        { id: 'sometimes', label: 'Only sometimes', signals: ['rest_day_denied'], strong: ['rest_day_denied'], possible: [] },
+        { id: 'no', label: 'No', signals: ['rest_day_denied'], strong: ['rest_day_denied'], possible: [] },
       ],
       nav: [
         { id: 'contacts', label: '☎ Help numbers' },
