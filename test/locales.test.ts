@@ -32,6 +32,7 @@ describe('locales', () => {
 
   it.each(locales.map((l) => [l.code, l] as const))('%s keeps every {{variable}} of the English text', (_code, locale) => {
     for (const [key, { value }] of en.keys) {
+      if (key === 'format.date') continue; // the date pattern is the language's own (tested below)
       const vars = (value.match(/\{\{\w+\}\}/g) ?? []).sort();
       const other = locale.keys.get(key) ?? locale.keys.get(key.replace(/_one$/, '_other'));
       if (!other) continue;
@@ -39,6 +40,27 @@ describe('locales', () => {
       // A translation may drop {{count}} in a plural form, never a fact such as {{maw}} or {{phone}}.
       expect(theirs.filter((v) => v !== '{{count}}'), `${locale.code} ${key}`).toEqual(vars.filter((v) => v !== '{{count}}'));
     }
+  });
+
+  it.each(locales.map((l) => [l.code, l] as const))('%s writes dates with a day, a month name and a year', (code, locale) => {
+    const pattern = locale.keys.get('format.date')?.value ?? '';
+    expect(pattern).toContain('{{day}}');
+    expect(pattern).toContain('{{month}}');
+    expect(pattern).toMatch(/\{\{year(_be)?\}\}/);
+    expect(pattern.replace(/\{\{(day|month|year|year_be)\}\}/g, '')).not.toMatch(/\{\{/);
+    expect((locale.keys.get('format.months')?.value ?? '').split(',').filter((m) => m.trim()).length, code).toBe(12);
+  });
+
+  it('the Minimum Allowable Wage date reads as each language writes dates', () => {
+    const { bundle } = loadBundle({ root: PROJECT_ROOT });
+    if (!bundle) throw new Error('the shipped bundle does not load');
+    const t = new Translator(bundle);
+    expect(t.formatDate('en', '2025-09-30')).toBe('30 September 2025');
+    expect(t.formatDate('zh-HK', '2025-09-30')).toBe('2025年9月30日');
+    expect(t.formatDate('th', '2025-09-30')).toBe('30 กันยายน 2568');
+    expect(t.formatDate('id', '2025-09-30')).toBe('30 September 2025');
+    // No ISO date is ever shown to a worker.
+    for (const lang of bundle.localeCodes) expect(t.t(lang, 'q.wage_amount.text')).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
   it('plurals follow Intl.PluralRules: Tagalog uses "one" for 2 and 3, Indonesian and Chinese only "other"', () => {
