@@ -21,7 +21,8 @@ export function isConfirmed(bundle: Bundle, id: string, now: number = Date.now()
   const c = bundle.contacts.contacts[id];
   if (!c || c.status !== 'confirmed') return false;
   const age = now - Date.parse(`${verifiedOn(c)}T00:00:00Z`);
-  return age <= bundle.contacts.confirm_every_days * DAY_MS;
+  // A date in the future is a typo, not a confirmation.
+  return age >= -DAY_MS && age <= bundle.contacts.confirm_every_days * DAY_MS;
 }
 
 /** True when a contact may be shown at all (an unverified one never is). */

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createCore, loadCheckedBundle } from '../src/app.js';
+import { createCore } from '../src/app.js';
 import { createLogger } from '../src/log.js';
 import { Translator } from '../src/i18n.js';
 import { MemorySessionStore } from '../src/store/memory-store.js';
+import { shippedBundleWithEnglishFallback } from './helpers/bundle.js';
 
 /* The message ids kept for quick exit (Telegram): grouped by minute, dropped after 48 hours. */
 
-const bundle = loadCheckedBundle();
+// English, and Indonesian for "in her language" (a text not translated yet falls back to English).
+const bundle = shippedBundleWithEnglishFallback(['en', 'id']);
+const translator = new Translator(bundle);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -83,13 +86,20 @@ describe('when the store fails', () => {
     expect(out.failed).toBe(true);
     expect(out.exit).toBe(false);
     const text = out.messages.map((m) => m.text).join('\n');
+    expect(text.startsWith(translator.t('id', 'error.sorry'))).toBe(true);
+    // The quick list: 999 first, then only confirmed contacts.
+    const apology = out.messages[0];
+    if (apology?.type !== 'message') throw new Error('no apology');
+    expect(apology.contacts?.[0]).toBe('police_emergency');
     expect(text).toContain('999');
-    expect(text).toContain(new Translator(bundle).t('id', 'error.sorry', { emergency_number: '999' }).slice(0, 20));
+    for (const id of apology.contacts!) expect(bundle.contacts.contacts[id]!.status, id).toBe('confirmed');
   });
 
-  it('an exit word still ends the chat (discreetly, no list of numbers) and erases her message', async () => {
-    const out = await core.conversations.handle('c', { kind: 'text', text: 'keluar' }, { channel: 'telegram', langHint: 'id', incomingMessageId: 42 });
+  it('an exit word of her language still ends the chat (discreetly, no list of numbers) and erases her message', async () => {
+    const word = translator.words('id', 'command.exit.words')[0]!;
+    expect(translator.words('en', 'command.exit.words')).not.toContain(word);
+    const out = await core.conversations.handle('c', { kind: 'text', text: word }, { channel: 'telegram', langHint: 'id', incomingMessageId: 42 });
     expect(out).toMatchObject({ exit: true, failed: true, deleteMessageIds: [42] });
-    expect(out.messages.map((m) => m.text)).toEqual([new Translator(bundle).t('id', 'exit.done')]);
+    expect(out.messages.map((m) => m.text)).toEqual([translator.t('id', 'exit.done')]);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, PROJECT_ROOT, type Core } from '../src/app.js';
 import { loadBundle } from '../src/bundle.js';
+import { Translator } from '../src/i18n.js';
 import { createLogger } from '../src/log.js';
 import type { RenderedMessage } from '../src/render.js';
 import { startLiveReload, type ReloadOutcome, type Watching } from '../src/reload.js';
@@ -14,6 +15,8 @@ let core: Core;
 let live: Watching;
 let printed: string[];
 let waiting: ((o: ReloadOutcome) => void)[];
+/** An English text of the copy as it was before the test edited it. */
+let english: (key: string) => string;
 
 const nextReload = () => new Promise<ReloadOutcome>((resolve) => waiting.push(resolve));
 /** "line:column" of the value in the first line holding `field: value`, as the checker reports it. */
@@ -33,6 +36,8 @@ beforeEach(() => {
   cpSync(join(PROJECT_ROOT, 'flows'), join(root, 'flows'), { recursive: true });
   cpSync(join(PROJECT_ROOT, 'locales', 'en'), join(root, 'locales', 'en'), { recursive: true });
   const { bundle } = loadBundle({ root });
+  const translator = new Translator(bundle!);
+  english = (key) => translator.t('en', key);
   core = createCore({
     bundle: bundle!,
     config: { SESSION_TTL_HOURS: 1, RESUME_PROMPT_MINUTES: 30 },
@@ -57,12 +62,17 @@ afterEach(() => {
 describe('live reload', () => {
   it('an edited text is used at once, without a restart', async () => {
     const first = await core.conversations.handle('chat', { kind: 'start', lang: 'en' }, { channel: 'test' });
-    expect(questionText(first.messages)).toBe('Who keeps your passport and Hong Kong ID card?');
+    const before = english('q.passport.text');
+    expect(before).toMatch(/passport/);
+    expect(questionText(first.messages)).toBe(before);
 
     const reloaded = nextReload();
-    edit('locales/en/messages.yaml', (t) => t.replace('Who keeps your passport and Hong Kong ID card?', 'Who holds your passport?'));
+    edit('locales/en/messages.yaml', (t) => {
+      expect(t).toContain(`text: "${before}"`);
+      return t.replace(`text: "${before}"`, 'text: "Who holds your passport?"');
+    });
     expect((await reloaded).ok).toBe(true);
-    // The copy has warnings already (old contact dates...), and the edit brought none.
+    // The copy has warnings already (the languages the flow lists but the copy lacks...), and the edit brought none.
     expect(printed).toEqual([expect.stringMatching(/^reloaded flows and locales \(\d+ warnings, none of them new; npm run check lists them\)$/)]);
 
     const again = await core.conversations.handle('chat', { kind: 'text', text: 'help' }, { channel: 'test' });
@@ -86,7 +96,7 @@ describe('live reload', () => {
     expect(core.conversations.engine).toBe(engineBefore);
     const turn = await core.conversations.handle('chat', { kind: 'choice', id: 'self' }, { channel: 'test' });
     expect(turn.failed).toBe(false);
-    expect(questionText(turn.messages)).toBe('Is your job what you were promised? (the kind of work, the pay, the employer, the house)');
+    expect(questionText(turn.messages)).toBe(english('q.job_promised.text'));
 
     // Fixed again: reloaded. The flow is the same as before, so her conversation goes on where it was.
     const fixed = nextReload();
@@ -95,19 +105,26 @@ describe('live reload', () => {
     expect(core.conversations.engine).not.toBe(engineBefore);
     const next = await core.conversations.handle('chat', { kind: 'choice', id: 'yes' }, { channel: 'test' });
     expect(next.messages.map((m) => m.type)).toEqual(['question']);
-    expect(questionText(next.messages)).toBe('Are you made to work at another house, a shop or an office, or for other people?');
+    expect(questionText(next.messages)).toBe(english('q.other_work.text'));
   });
 
   it('prints the warnings an edit brings, and only those', async () => {
+    const self = english('q.passport.self');
+    const long = `${self} myself, in my own bag, and nobody else touches it`;
     const reloaded = nextReload();
-    edit('locales/en/messages.yaml', (t) =>
-      t.replace('self: "I keep them"', 'self: "I keep them myself, in my own bag, and nobody else touches them"'),
-    );
+    edit('locales/en/messages.yaml', (t) => {
+      expect(t).toContain(`    self: "${self}"\n`);
+      return t.replace(`    self: "${self}"\n`, `    self: "${long}"\n`);
+    });
     expect((await reloaded).ok).toBe(true);
+    const lines = readFileSync(join(root, 'locales', 'en', 'messages.yaml'), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes(long)) + 1;
     expect(printed).toEqual([
       expect.stringMatching(/^reloaded flows and locales \(\d+ warnings, 1 of them new:\)$/),
       expect.stringMatching(
-        /^locales\/en\/messages\.yaml:\d+:\d+: warning: the button "q\.passport\.self" is 63 characters wide; a button on a phone shows about 40 /,
+        new RegExp(
+          `^locales/en/messages\\.yaml:${line}:\\d+: warning: the button "q\\.passport\\.self" is ${long.length} characters wide; a button on a phone shows about 40 `,
+        ),
       ),
     ]);
 
@@ -120,13 +137,17 @@ describe('live reload', () => {
   });
 
   it('a misspelt step name prints that error, not one for every step it cuts off', async () => {
+    // "wages" is reached only from "other_work": misspelt there, it cuts off every step after it.
     const refused = nextReload();
-    edit('flows/self-assessment.yaml', (t) => t.replace('next: job_promised', 'next: job_promise'));
+    edit('flows/self-assessment.yaml', (t) => {
+      expect(t.match(/next: wages\n/g)).toHaveLength(1);
+      return t.replace('next: wages\n', 'next: wagse\n');
+    });
     const outcome = await refused;
     expect(outcome.ok).toBe(false);
     expect(printed).toHaveLength(3);
     expect(printed[0]).toMatch(/^not reloaded: \d+ errors in flows\/ or locales\/; the last good version keeps running$/);
-    expect(printed[1]).toMatch(/^flows\/self-assessment\.yaml:\d+:\d+: error: step "passport" points to "job_promise", which does not exist\. Did you mean "job_promised"\?$/);
+    expect(printed[1]).toMatch(/^flows\/self-assessment\.yaml:\d+:\d+: error: step "other_work" points to "wagse", which does not exist\. Did you mean "wages"\?$/);
     expect(printed[2]).toMatch(/^flows\/self-assessment\.yaml: \d+ more errors are not shown: steps that cannot be reached/);
   });
 

@@ -47,6 +47,7 @@ function unconfirmedReason(bundle: Bundle, id: string, today: Date): string | un
   if (!c) return undefined;
   if (isConfirmed(bundle, id, today.getTime())) return undefined;
   if (c.status !== 'confirmed') return `its status is "${c.status}"`;
+  if (Date.parse(`${verifiedOn(c)}T00:00:00Z`) > today.getTime() + DAY_MS) return `its "verified" date ${verifiedOn(c)} is in the future`;
   return `it was last confirmed on ${verifiedOn(c)}, more than ${bundle.contacts.confirm_every_days} days ago`;
 }
 

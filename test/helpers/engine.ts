@@ -14,7 +14,7 @@ export function makeEngine(bundle: Bundle, opts: Partial<{ idleMs: number; resum
 /** Drives the engine as production does: the snapshot goes through JSON between every turn. */
 export class EngineDriver {
   snapshot: Snapshot | null = null;
-  now = Date.UTC(2026, 10, 24, 9, 0, 0);
+  now = Date.UTC(2026, 11, 3, 9, 0, 0);
   last: TurnResult | undefined;
 
   constructor(

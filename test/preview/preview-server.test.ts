@@ -70,25 +70,26 @@ describe('the preview server', () => {
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(started.json.state).toMatchObject({ active: true, step: 'passport', stepType: 'question', lang: 'en', level: 'no_signs' });
     // The answers of the step as the flow has them: where each leads, and how strong each sign is.
+    // Anyone but herself keeping the passport leads to the bank-card follow-up.
     expect((started.json.state as { choices: unknown[] }).choices).toEqual([
       { id: 'self', next: 'job_promised', signals: [], urgent: false },
-      { id: 'employer', next: 'job_promised', signals: [{ id: 'retention_of_documents', strength: 'strong' }], urgent: false },
-      { id: 'agency', next: 'job_promised', signals: [{ id: 'retention_of_documents', strength: 'strong' }], urgent: false },
+      { id: 'employer', next: 'bank_card', signals: [{ id: 'retention_of_documents', strength: 'strong' }], urgent: false },
+      { id: 'agency', next: 'bank_card', signals: [{ id: 'retention_of_documents', strength: 'strong' }], urgent: false },
       {
         id: 'lender',
-        next: 'job_promised',
+        next: 'bank_card',
         signals: [
           { id: 'retention_of_documents', strength: 'strong' },
           { id: 'debt_bondage', strength: 'strong' },
         ],
         urgent: false,
       },
-      { id: 'unsure', next: 'job_promised', signals: [{ id: 'retention_of_documents', strength: 'possible' }], urgent: false },
+      { id: 'unsure', next: 'bank_card', signals: [{ id: 'retention_of_documents', strength: 'strong' }], urgent: false },
     ]);
 
     const turn = await post('/api/turn', { sessionId, input: { kind: 'choice', id: 'lender', step: 'passport' } });
     expect(turn.json.state).toMatchObject({
-      step: 'job_promised',
+      step: 'bank_card',
       answers: [{ step: 'passport', choice: 'lender', urgent: false }],
       signs: [
         { id: 'retention_of_documents', strength: 'strong', dimension: 'coercion' },
@@ -99,9 +100,30 @@ describe('the preview server', () => {
       finished: false,
     });
 
-    // Typed text is understood as on a phone.
+    // A possible sign is listed, but does not raise the level.
+    const unsure = await post('/api/turn', { sessionId, input: { kind: 'choice', id: 'unsure', step: 'bank_card' } });
+    expect(unsure.json.state).toMatchObject({
+      step: 'job_promised',
+      answers: [
+        { step: 'passport', choice: 'lender', urgent: false },
+        { step: 'bank_card', choice: 'unsure', urgent: false },
+      ],
+      signs: [
+        { id: 'retention_of_documents', strength: 'strong', dimension: 'coercion' },
+        { id: 'debt_bondage', strength: 'strong', dimension: 'coercion' },
+        { id: 'withholding_of_wages', strength: 'possible', dimension: 'coercion' },
+      ],
+      level: 'rights_violations',
+      dimensions: { involuntary: [], coercion: ['retention_of_documents', 'debt_bondage'] },
+    });
+
+    // Typed text is understood as on a phone: "2" at "is this job what you were told?" is "no", deception.
     const typed = await post('/api/turn', { sessionId, input: { kind: 'text', text: '2' } });
-    expect(typed.json.state).toMatchObject({ step: 'other_work', level: 'forced_labour_signs' });
+    expect(typed.json.state).toMatchObject({
+      step: 'contract_copy',
+      level: 'forced_labour_signs',
+      dimensions: { involuntary: ['deception'], coercion: ['retention_of_documents', 'debt_bondage'] },
+    });
 
     const exit = await post('/api/turn', { sessionId, input: { kind: 'command', command: 'exit' } });
     expect(exit.json.state).toMatchObject({ active: false, step: null });
@@ -163,10 +185,13 @@ describe('the preview server', () => {
   it('lists a misspelt step name once, with one note for the steps it cuts off', async () => {
     const { root } = previewRoot();
     const flowFile = join(root, 'flows', 'self-assessment.yaml');
-    writeFileSync(flowFile, readFileSync(flowFile, 'utf8').replace('next: job_promised', 'next: job_promise'));
+    // "wages" is reached only from "other_work": misspelt there, it cuts off every step after it.
+    const good = readFileSync(flowFile, 'utf8');
+    expect(good.match(/next: wages\n/g)).toHaveLength(1);
+    writeFileSync(flowFile, good.replace('next: wages\n', 'next: wagse\n'));
     const p = await start(root);
     expect(p.sessions.meta().problems).toEqual([
-      expect.stringMatching(/^flows\/self-assessment\.yaml:\d+:\d+: error: step "passport" points to "job_promise", which does not exist\. Did you mean "job_promised"\?$/),
+      expect.stringMatching(/^flows\/self-assessment\.yaml:\d+:\d+: error: step "other_work" points to "wagse", which does not exist\. Did you mean "wages"\?$/),
       expect.stringMatching(/^flows\/self-assessment\.yaml: \d+ more errors are not shown: /),
     ]);
     // Broken from the start: nothing to chat with yet, and the page is told so.
