@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Bundle, Flow } from '../bundle.js';
+import type { Bundle } from '../bundle.js';
 import { EMERGENCY_CONTACT, isConfirmed, verifiedOn } from '../contacts.js';
 import { normaliseText } from '../input.js';
 import type { Locale } from '../locales.js';
