@@ -98,22 +98,20 @@ const FOLLOW_UP_CASES: [string, Record<string, string>, string, string[], string
 
 const possibleIds = (a: ReturnType<typeof score>) => a.indicators.filter((i) => i.strength === 'possible').map((i) => i.id);
 
+/** One case: the level, and exactly these strong and possible signs. */
+function expectCase(answers: Record<string, string>, level: string, strong: string[], possible: string[]): void {
+  const a = score(answers);
+  expect(a.level).toBe(level);
+  expect(strongIds(a).sort()).toEqual([...strong].sort());
+  expect(possibleIds(a).sort()).toEqual([...possible].sort());
+}
+
 describe('scoreAnswers: the content review\'s cases agree with the ICLS 2018 reading', () => {
-  it.each(REVIEW_CASES)('%s', (_name, answers, level, strong, possible) => {
-    const a = score(answers);
-    expect(a.level).toBe(level);
-    expect(strongIds(a).sort()).toEqual([...strong].sort());
-    expect(possibleIds(a).sort()).toEqual([...possible].sort());
-  });
+  it.each(REVIEW_CASES)('%s', (_name, answers, level, strong, possible) => expectCase(answers, level, strong, possible));
 });
 
 describe('scoreAnswers: the follow-up questions', () => {
-  it.each(FOLLOW_UP_CASES)('%s', (_name, answers, level, strong, possible) => {
-    const a = score(answers);
-    expect(a.level).toBe(level);
-    expect(strongIds(a).sort()).toEqual([...strong].sort());
-    expect(possibleIds(a).sort()).toEqual([...possible].sort());
-  });
+  it.each(FOLLOW_UP_CASES)('%s', (_name, answers, level, strong, possible) => expectCase(answers, level, strong, possible));
 
   it('every answer of every question is covered by a case above or signals nothing', () => {
     const covered = new Set(
