@@ -97,17 +97,17 @@ describe('end to end against the telegram-test-api emulator', () => {
         .filter((u) => 'callbackQuery' in u && u.callbackQuery.message.chat.id === user.id)
         .map((u) => u.messageId),
     );
-    await client.sendMessage(client.makeMessage('keluar'));
+    await client.sendMessage(client.makeMessage(h.exitWord('id')));
     await until(() =>
       botMessages(user.id).some((u) => u.message.text === h.t('id', 'exit.done')) ? true : undefined,
     );
-    const keluar = Math.max(...before) + 1;
+    const exitMessage = Math.max(...before) + 1;
     // The emulator has no deleteMessages: the bot fell back to one deleteMessage per message, all of them.
     expect(calls.filter((c) => c.method === 'deleteMessages')).toHaveLength(1);
     const deleted = calls
       .filter((c) => c.method === 'deleteMessage')
       .map((c) => Number(c.payload.message_id));
-    expect(deleted.sort((a, b) => a - b)).toEqual([...before, keluar].sort((a, b) => a - b));
+    expect(deleted.sort((a, b) => a - b)).toEqual([...before, exitMessage].sort((a, b) => a - b));
     const left = botMessages(user.id).filter((u) => !shadowed.has(u.messageId));
     expect(left.map((u) => u.message.text)).toEqual([h.t('id', 'exit.done')]);
     expect(userMessages(user.id)).toEqual([]);

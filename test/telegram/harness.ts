@@ -137,6 +137,13 @@ export class TelegramHarness {
       .map((c) => String(c.payload.text));
   }
 
+  /** The word she types to exit in `lang`: the first of its `command.exit.words`. */
+  exitWord(lang: string): string {
+    const word = this.core.translator.words(lang, 'command.exit.words')[0];
+    if (!word) throw new Error(`no exit word in ${lang}`);
+    return word;
+  }
+
   /** The translated text of `key` in `lang`. */
   t(lang: string, key: string, vars?: Record<string, string | number>): string {
     return this.core.translator.t(lang, key, vars);

@@ -39,12 +39,13 @@ async function expectErased(h: TelegramHarness, user: FakeUser, lang: string): P
 }
 
 describe('quick exit erases the conversation', () => {
-  it('the exit word typed in her language (keluar) deletes every message, hers and the bot’s, and leaves one neutral line', async () => {
+  it('the exit word typed in her language (hapus) deletes every message, hers and the bot’s, and leaves one neutral line', async () => {
     const h = new TelegramHarness({ locales: ['en', 'id', 'tl'] });
     const user = newUser();
     await chatABit(h, user, 'id');
     expect(h.fake.visible(user.id).length).toBeGreaterThan(12);
-    await h.say(user, 'keluar');
+    expect(h.exitWord('id')).toBe('hapus');
+    await h.say(user, h.exitWord('id'));
     await expectErased(h, user, 'id');
     expect(h.fake.callsOf('deleteMessages')).toHaveLength(1);
   });
@@ -69,11 +70,14 @@ describe('quick exit erases the conversation', () => {
     expect(h.fake.callsOf('answerCallbackQuery').length).toBeGreaterThan(0);
   });
 
-  it('the exit word of another language works in any session ("exit" while chatting in Tagalog)', async () => {
+  it('the exit word of another language works in any session ("quit" while chatting in Tagalog)', async () => {
     const h = new TelegramHarness({ locales: ['en', 'tl'] });
     const user = newUser();
+    // "exit" is a Tagalog exit word too; "quit" is English only.
+    expect(h.core.translator.words('tl', 'command.exit.words')).not.toContain('quit');
+    expect(h.core.translator.words('en', 'command.exit.words')).toContain('quit');
     await chatABit(h, user, 'tl');
-    await h.say(user, 'EXIT');
+    await h.say(user, 'QUIT');
     await expectErased(h, user, 'tl');
   });
 
@@ -81,22 +85,26 @@ describe('quick exit erases the conversation', () => {
     const h = new TelegramHarness({ locales: ['en'] });
     const user = newUser();
     await h.say(user, '/start en');
-    for (const step of [
-      'self',
-      'yes',
-      'no',
-      'full',
-      'yes',
-      'yes',
-      'up_to_12',
-      'yes',
-      'own_room',
-      'no',
-      'no',
-      'locked_in',
-    ])
-      await h.tap(user, step);
+    for (const [step, choice] of [
+      ['passport', 'self'],
+      ['job_promised', 'yes'],
+      ['other_work', 'no'],
+      ['wages', 'full'],
+      ['wage_amount', 'yes'],
+      ['rest_day', 'yes'],
+      ['holidays', 'yes'],
+      ['hours', 'up_to_12'],
+      ['food', 'yes'],
+      ['room', 'own_room'],
+      ['agency_fee', 'no'],
+      ['debt', 'no'],
+      ['go_out', 'locked_in'],
+    ] as const) {
+      expect(h.currentStep(user)).toBe(step);
+      await h.tap(user, choice);
+    }
     expect(h.currentStep(user)).toBe('go_out!urgent!locked_in');
+    expect(h.sentTexts(user.id).at(-2)).toContain(h.t('en', 'urgent.text'));
     await h.tap(user, 'exit');
     await expectErased(h, user, 'en');
   });

@@ -12,9 +12,9 @@ function flowOf(h: TelegramHarness) {
   return bundle.flows.get(bundle.defaultFlowId)!;
 }
 
-/** Passport kept by the agency and not free to quit: serious signs of forced labour. */
+/** Passport kept by the agency and not allowed to quit: serious signs of forced labour. */
 function forcedLabourAnswers(h: TelegramHarness): Record<string, string> {
-  return harmlessAnswers(h.core.bundle, { passport: 'agency', can_quit: 'no' });
+  return harmlessAnswers(h.core.bundle, { passport: 'agency', can_quit: 'not_allowed' });
 }
 
 /** Taps through the whole assessment; stops at the result screen. Returns the number of taps. */
@@ -37,32 +37,35 @@ async function completeByTaps(
   throw new Error('the assessment did not end');
 }
 
-/** Types the whole assessment: "yes"/"no" in her language where the answer is a plain yes/no, else its number. */
+/** Types the whole assessment: "yes"/"no" in her language where the answer takes the shared yes/no words, else its number. */
 async function completeByTyping(
   h: TelegramHarness,
   user: FakeUser,
   lang: string,
   answers: Record<string, string>,
-): Promise<number> {
+): Promise<{ typed: number; words: number }> {
   let typed = 0;
+  let yesNo = 0;
   for (let guard = 0; guard < 80; guard++) {
     const step = h.currentStep(user);
     if (step === undefined) throw new Error('no question on screen');
     const flowStep = flowOf(h).steps.get(step);
-    if (flowStep?.type === 'result') return typed;
+    if (flowStep?.type === 'result') return { typed, words: yesNo };
     const choice = step.includes('!urgent!') ? 'continue' : answers[step];
     if (!choice) throw new Error(`no answer planned for ${step}`);
-    const label =
-      flowStep?.type === 'question' ? flowStep.choices.find((c) => c.id === choice)?.label : undefined;
+    const words =
+      flowStep?.type === 'question' ? flowStep.choices.find((c) => c.id === choice)?.words : undefined;
     const q = h.fake.lastQuestion(user.id)!;
     const number =
       buttons(q)
         .filter((b) => b.callback_data.startsWith('c|'))
         .findIndex((b) => b.callback_data.endsWith(`|${choice}`)) + 1;
+    if (number === 0) throw new Error(`no answer ${choice} on ${step}`);
     const word =
-      label === 'answer.yes' || label === 'answer.no'
-        ? h.core.translator.words(lang, `words.${label}`)[0]
+      words === 'words.answer.yes' || words === 'words.answer.no'
+        ? h.core.translator.words(lang, words)[0]
         : undefined;
+    if (word) yesNo++;
     await h.say(user, word ?? String(number));
     typed++;
   }
@@ -85,12 +88,29 @@ describe('a full assessment on Telegram', () => {
 
     const texts = h.sentTexts(user.id);
     expect(texts).toContain(h.t('en', 'privacy.promise'));
-    expect(texts.some((t) => t.includes(h.t('en', 'result.level.forced_labour_signs.title')))).toBe(true);
+    // The follow-ups of her answers were asked: who keeps her bank card, may she leave now.
+    expect(texts).toContain(h.t('en', 'q.bank_card.text'));
+    expect(texts).toContain(h.t('en', 'q.leave_now.text'));
+    // The short result, then "what now?" with its choices.
+    const result = texts.at(-2)!;
+    expect(result).toContain(h.t('en', 'result.level.forced_labour_signs.title'));
+    expect(result).toContain(h.t('en', 'result.more_hint'));
+    expect(result).toContain('999');
+    expect(texts.at(-1)).toBe(h.t('en', 'result.next'));
     expect(h.fake.callsOf('answerCallbackQuery')).toHaveLength(taps);
+    const record = await h.store.read(chatRef(TEST_SECRET, 'telegram', user.id));
+    expect(record?.value.s.step).toBe('result');
+    expect(record?.value.s.answers).toMatchObject({
+      passport: 'agency',
+      bank_card: 'no',
+      can_quit: 'not_allowed',
+      leave_now: 'no',
+    });
     // Only the last screen ("what now?") still has buttons: nothing answered can be tapped again.
     const withButtons = h.fake.visible(user.id).filter((m) => buttons(m).length > 0);
     expect(withButtons).toHaveLength(1);
     expect(buttons(withButtons[0]!).map((b) => b.callback_data.split('|').at(-1))).toEqual([
+      'details',
       'contacts',
       'restart',
       'exit',
@@ -101,6 +121,29 @@ describe('a full assessment on Telegram', () => {
     expect(edits.every((c) => JSON.stringify(c.payload.reply_markup) === '{"inline_keyboard":[]}')).toBe(
       true,
     );
+
+    // "Details": her rights for each sign and every help number, then "what now?" again.
+    const whatNow = withButtons[0]!;
+    const before = h.sentTexts(user.id).length;
+    await h.tap(user, 'details');
+    const [details, again, ...more] = h.sentTexts(user.id).slice(before);
+    expect(more).toEqual([]);
+    expect(details).toContain(h.t('en', 'result.signs_title'));
+    expect(details).toContain(h.t('en', 'indicator.retention_of_documents.right'));
+    expect(details).toContain(h.t('en', 'result.all_contacts_title'));
+    // Every way to reach a contact, each number kept on one line (no-break spaces).
+    const helpDw = h.core.bundle.contacts.contacts.help_dw!;
+    const oneLine = (n: string) => n.replace(/ /g, '\u00a0');
+    expect(details).toContain(
+      `${h.t('en', 'contacts.way.call', { number: oneLine(helpDw.phone!) })}, ${h.t('en', 'contacts.way.whatsapp', { number: oneLine(helpDw.whatsapp!) })}`,
+    );
+    expect(details).not.toContain(helpDw.phone!);
+    expect(again).toBe(h.t('en', 'result.next'));
+    expect(buttons(h.fake.visible(user.id).find((m) => m.id === whatNow.id)!)).toEqual([]);
+    expect(h.fake.visible(user.id).filter((m) => buttons(m).length > 0)).toHaveLength(1);
+    const after = await h.store.read(chatRef(TEST_SECRET, 'telegram', user.id));
+    expect(after?.value.s.step).toBe('result');
+    expect(after?.value.s.answers).toEqual(record?.value.s.answers);
   });
 
   for (const lang of ['id', 'tl'] as const) {
@@ -130,8 +173,10 @@ describe('a full assessment on Telegram', () => {
       const h = new TelegramHarness({ locales: [...LANGS] });
       const user = newUser();
       await h.say(user, `/start ${lang}`);
-      const typed = await completeByTyping(h, user, lang, forcedLabourAnswers(h));
+      const { typed, words } = await completeByTyping(h, user, lang, forcedLabourAnswers(h));
       expect(typed).toBeGreaterThan(10);
+      // Yes/no words, not only numbers, were understood.
+      expect(words).toBeGreaterThan(5);
       const texts = h.sentTexts(user.id);
       expect(texts.some((t) => t.includes(h.t(lang, 'result.level.forced_labour_signs.title')))).toBe(true);
       expect(texts).not.toContain(h.t(lang, 'input.tap_a_choice'));

@@ -19,7 +19,8 @@ describe('typed answers', () => {
     const record = await h.store.read(chatRef(TEST_SECRET, 'telegram', user.id));
     expect(record?.value.s.answers).toEqual({ passport: 'employer' });
     expect(buttons(h.fake.visible(user.id).find((m) => m.id === passport.id)!)).toEqual([]);
-    expect(questionText(h, user.id)).toBe(h.t('en', 'q.job_promised.text'));
+    // Someone else keeps her passport: the follow-up about her bank card comes next.
+    expect(questionText(h, user.id)).toBe(h.t('en', 'q.bank_card.text'));
   });
 
   const words: [lang: string, word: string][] = [
@@ -51,7 +52,7 @@ describe('typed answers', () => {
     await h.say(user, '२');
     await h.say(user, '２');
     const record = await h.store.read(chatRef(TEST_SECRET, 'telegram', user.id));
-    expect(record?.value.s.answers).toEqual({ passport: 'employer', job_promised: 'no' });
+    expect(record?.value.s.answers).toEqual({ passport: 'employer', bank_card: 'yes' });
   });
 
   it('a word that is no answer gets "please tap or type a number" and the question again, buttons and all', async () => {
