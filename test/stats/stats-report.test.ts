@@ -56,8 +56,15 @@ async function assessment(
     }
     // An urgent answer's follow-up ("go on with the questions?") is not a flow step: continue.
     const id = answers[q.id] ?? q.choices.find((c) => c.id === 'continue')?.id ?? q.choices[0]!.id;
+    // A scripted answer the question does not have would only repeat the question until the turns run out.
+    if (!q.choices.some((c) => c.id === id)) {
+      throw new Error(`${q.id} has no answer "${id}" (it has ${q.choices.map((c) => c.id).join(', ')})`);
+    }
     out = await send({ kind: 'choice', id, step: q.id });
   }
+  // Every scripted conversation ends: at the result, or with the exit it asked for.
+  const last = out.messages.filter((m) => m.type === 'question').at(-1);
+  if (!out.exit && (last?.type !== 'question' || last.id !== 'result')) throw new Error(`${ref} did not reach the result`);
   await tick(); // events are counted after the turn, off the user's path
 }
 
@@ -68,13 +75,13 @@ async function batch(core: ReturnType<typeof countedCore>['core']): Promise<void
   for (let i = 0; i < 14; i++) await assessment(core, { lang: 'id', campaign: 'mfmw2026' });
   for (let i = 0; i < 4; i++) {
     await assessment(core, { lang: 'id', campaign: 'mfmw2026', answers: { rest_day: 'no' } });
-    await assessment(core, { lang: 'id', campaign: 'mfmw2026', answers: { passport: 'agency', can_quit: 'no', leave_now: 'no' } });
+    await assessment(core, { lang: 'id', campaign: 'mfmw2026', answers: { passport: 'agency', can_quit: 'not_allowed', leave_now: 'no' } });
     await assessment(core, { lang: 'id', campaign: 'mfmw2026', answers: { go_out: 'locked_in' } });
   }
   // Tagalog: 11 with no signs and 2 with serious signs; the total would give the 2 away.
   for (let i = 0; i < 11; i++) await assessment(core, { lang: 'tl', channel: 'whatsapp' });
   for (let i = 0; i < 2; i++) {
-    await assessment(core, { lang: 'tl', answers: { passport: 'employer', can_quit: 'no', leave_now: 'no' } });
+    await assessment(core, { lang: 'tl', answers: { passport: 'employer', can_quit: 'not_allowed', leave_now: 'no' } });
   }
   await assessment(core, { lang: 'en', exitAt: 'wages' });
 }
@@ -97,7 +104,7 @@ describe('NGO report from scripted conversations', () => {
     await assessment(core, {
       lang: 'id',
       campaign: 'mfmw2026',
-      answers: { passport: 'agency', can_quit: 'no', leave_now: 'no' },
+      answers: { passport: 'agency', can_quit: 'not_allowed', leave_now: 'no' },
     });
     const raw = await counter.readWeeks([WEEK]);
     // The counter did count her (so the test is about the report, not an empty counter) ...
@@ -121,6 +128,25 @@ describe('NGO report from scripted conversations', () => {
   it('a batch shows the counts of 10 or more, hides the small ones, and the hidden ones cannot be subtracted out', async () => {
     const { core, counter } = countedCore();
     await batch(core);
+    // Each scripted conversation reached the result at the level it was written for (the early exit did not).
+    expect((await counter.readWeeks([WEEK]))[0]!.counts).toEqual({
+      's|id': 26,
+      'c|id|mfmw2026|telegram|no_signs': 14,
+      'c|id|mfmw2026|telegram|rights_violations': 4,
+      'c|id|mfmw2026|telegram|forced_labour_signs': 4,
+      'c|id|mfmw2026|telegram|urgent': 4,
+      'i|id|rest_day_denied': 4,
+      'i|id|retention_of_documents': 4,
+      'i|id|cannot_leave': 4,
+      'i|id|restriction_of_movement': 4,
+      's|tl': 13,
+      'c|tl|-|whatsapp|no_signs': 11,
+      'c|tl|-|telegram|forced_labour_signs': 2,
+      'i|tl|retention_of_documents': 2,
+      'i|tl|cannot_leave': 2,
+      's|en': 1,
+      'x|en': 1,
+    });
 
     const report = await readStatsReport(counter, { weeks: [WEEK], languages: bundle.localeCodes, indicators: [...bundle.indicators.keys()] });
     const byLevel = report.tables.find((t) => t.id === 'completions_by_level')!;

@@ -31,6 +31,19 @@ describe('formatForWhatsApp', () => {
 
   it('sends messages and results as they are', () => {
     expect(formatForWhatsApp({ type: 'message', text: 'Chat ended.', exit: true })).toBe('Chat ended.');
+    const result = 'Thank you. Here is what your answers show.\n\nWho can help first (free):\n• Police emergency: call 999';
+    expect(
+      formatForWhatsApp({
+        type: 'result',
+        text: result,
+        level: 'no_signs',
+        indicators: [],
+        possible: [],
+        dimensions: { involuntary: [], coercion: [] },
+        contacts: ['police_emergency', 'mfmw'],
+        summary: ['police_emergency'],
+      }),
+    ).toBe(result);
   });
 });
 

@@ -80,11 +80,57 @@ describe('WhatsApp channel: a full assessment', () => {
     );
 
     const end = await answerAll(h, PHONE_ID, lang, by);
-    expect(end.join('\n')).toContain(t(lang, 'result.level.no_signs.title'));
-    expect(end.at(-1)).toMatch(
-      new RegExp(`^${escape(t(lang, 'result.next'))}\\n\\n1\\) .+\\n2\\) .+\\n3\\) .+\\n\\n`),
+    // The short result, then "What would you like to do now?" with its four numbered choices.
+    expect(end).toHaveLength(2);
+    const [result, next] = end as [string, string];
+    expect(
+      result.startsWith(
+        `${t(lang, 'result.intro')}\n\n${t(lang, 'result.level.no_signs.title')}\n${t(lang, 'result.level.no_signs.text')}\n\n`,
+      ),
+    ).toBe(true);
+    expect(result.endsWith(`${t(lang, 'result.disclaimer')}\n\n${t(lang, 'safety.phone')}`)).toBe(true);
+    // The first contacts: 999 first, each as "name: call …, WhatsApp …", numbers kept whole with no-break spaces.
+    const summary = section(result, t(lang, 'result.contacts_title'));
+    expect(summary.startsWith(`${h.core.renderer.contactLines(['police_emergency'], lang)}\n• `)).toBe(true);
+    const ways = [...summary.matchAll(/^• [^:\n]+: (.+)$/gm)].map((m) => m[1]!);
+    expect(ways.length).toBeGreaterThan(1);
+    const oneWay = new RegExp(
+      `^(${['call', 'whatsapp', 'sms']
+        .map((w) =>
+          escape(translator.t(lang, `contacts.way.${w}`, { number: '#N#' })).replace(
+            '#N#',
+            '\\d[\\d\\u00a0]*\\d',
+          ),
+        )
+        .join('|')})$`,
     );
-    expect(h.events.find((e) => e.type === 'completed')).toMatchObject({ lang, level: 'no_signs' });
+    for (const w of ways) for (const part of w.split(', ')) expect(part).toMatch(oneWay);
+    expect(ways.some((w) => /\d\u00a0\d/.test(w))).toBe(true);
+    expect(summary).not.toMatch(/\d \d/);
+    const nextQuestion =
+      `${t(lang, 'result.next')}\n\n` +
+      ['details', 'contacts', 'restart', 'exit']
+        .map((id, i) => `${i + 1}) ${t(lang, `choice.${id}`)}`)
+        .join('\n') +
+      `\n\n${t(lang, 'nav.help_hint')}`;
+    expect(next).toBe(nextQuestion);
+    expect(h.events.filter((e) => e.type === 'completed')).toEqual([
+      expect.objectContaining({ lang, level: 'no_signs' }),
+    ]);
+
+    // The first choice, by number or by its words, shows all the numbers and asks again; she stays at the result.
+    const details = await h.say(PHONE_ID, by === 'number' ? '1' : t(lang, 'choice.details'));
+    expect(details).toHaveLength(2);
+    // No signs, so no rights to list: all the numbers, 999 first, the first ones among them, and more.
+    expect(details[0]!.startsWith(`${t(lang, 'result.all_contacts_title')}\n`)).toBe(true);
+    const all = section(details[0]!, t(lang, 'result.all_contacts_title'));
+    expect(all).toBe(details[0]!.slice(t(lang, 'result.all_contacts_title').length + 1));
+    expect(all.startsWith(h.core.renderer.contactLines(['police_emergency'], lang))).toBe(true);
+    for (const line of summary.split(/\n(?=• )/)) expect(all).toContain(line);
+    expect(all.split(/\n(?=• )/).length).toBeGreaterThan(summary.split(/\n(?=• )/).length);
+    expect(details[1]).toBe(nextQuestion);
+    expect((await currentStep(h, PHONE_ID))?.type).toBe('result');
+    expect(h.events.filter((e) => e.type === 'completed')).toHaveLength(1);
     // Every message went to her chat and no text is longer than WhatsApp's comfortable size.
     expect(h.client.sent.every((s) => s.chatId === PHONE_ID && s.text.length <= 4000)).toBe(true);
   });
@@ -228,11 +274,8 @@ describe('WhatsApp channel: which messages it answers', () => {
 });
 
 describe('WhatsApp channel: quick exit', () => {
-  it.each([
-    ['en', 'EXIT'],
-    ['id', 'keluar'],
-    ['tl', 'labas'],
-  ])(
+  // The first exit word of each language (the one its texts and the leaflet teach).
+  it.each(LANGS.map((lang) => [lang, translator.words(lang, 'command.exit.words')[0]!]))(
     'in %s (%s): revokes the bot messages, sends the clear-chat line, removes the chat, wipes the session',
     async (lang, word) => {
       const h = await harness();
@@ -255,6 +298,25 @@ describe('WhatsApp channel: quick exit', () => {
       expect((await h.say(PHONE_ID, 'Hi'))[0]).toContain(t('en', 'language.choose'));
     },
   );
+
+  it('the result\'s "Exit and delete" choice, typed as its number, is a quick exit too', async () => {
+    const h = await harness();
+    await openIn(h, PHONE_ID, 'id', 'number');
+    const end = await answerAll(h, PHONE_ID, 'id', 'number');
+    const choices = end
+      .at(-1)!
+      .split('\n')
+      .filter((l) => /^\d\) /.test(l));
+    const exit = choices.find((l) => l.endsWith(`) ${t('id', 'choice.exit')}`));
+    expect(exit, 'the exit choice on the result').toBeDefined();
+    const before = h.client.sent.filter((s) => s.chatId === PHONE_ID);
+
+    const replies = await h.say(PHONE_ID, exit!.slice(0, exit!.indexOf(')')));
+    expect(replies).toEqual([`${t('id', 'exit.done')}\n${t('id', 'exit.clear_chat')}`]);
+    expect(before.every((s) => s.deletedForEveryone)).toBe(true);
+    expect(h.client.deletedChats).toEqual([PHONE_ID]);
+    expect(await h.core.store.read(h.ref(PHONE_ID))).toBeNull();
+  });
 
   it('works as the very first message too', async () => {
     const h = await harness();
@@ -602,7 +664,8 @@ describe('WhatsApp channel: privacy', () => {
     await h.say(LID_ID, 'photo', { type: 'image', hasMedia: true });
     h.client.failSends = 1;
     await h.say(LID_ID, secretText);
-    await h.say(LID_ID, 'keluar');
+    await h.say(LID_ID, translator.words('id', 'command.exit.words')[0]!);
+    expect(await h.core.store.read(h.ref(LID_ID))).toBeNull(); // the exit did happen
     h.client.emit('disconnected', 'NAVIGATION');
     await wait(20);
     await h.channel.idle();
@@ -682,6 +745,15 @@ describe('WhatsApp channel: contact names and profiles are never read', () => {
     expect(reads.has('name') || reads.has('getContact')).toBe(false);
   });
 });
+
+/** The lines under `title` in `text`, up to the next blank line. */
+function section(text: string, title: string): string {
+  const start = text.indexOf(`${title}\n`);
+  expect(start, title).toBeGreaterThanOrEqual(0);
+  const body = text.slice(start + title.length + 1);
+  const end = body.indexOf('\n\n');
+  return end < 0 ? body : body.slice(0, end);
+}
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
