@@ -6,15 +6,19 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .optional()
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const positiveNumber = (fallback: number) =>
+/** A number within [min, max], or the fallback when unset; a value outside names the range. */
+const numberIn = (fallback: number, min: number, max: number, unit: string, integer = false) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v === '') return fallback;
       const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) {
-        ctx.addIssue({ code: 'custom', message: `must be a positive number (got "${v}")` });
+      if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} ${unit} (got "${v}")`,
+        });
         return z.NEVER;
       }
       return n;
@@ -24,16 +28,25 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   SESSION_SECRET: z.string().optional(),
-  SESSION_TTL_HOURS: positiveNumber(24),
-  RESUME_PROMPT_MINUTES: positiveNumber(30),
+  // At least a minute: a shorter TTL rounds to nothing and every turn would fail. At most 30 days.
+  SESSION_TTL_HOURS: numberIn(24, 1 / 60, 720, 'hours'),
+  RESUME_PROMPT_MINUTES: numberIn(30, 0.1, 43_200, 'minutes'),
   REDIS_URL: z.string().optional(),
   REDIS_PREFIX: z.string().optional().default('sab:'),
-  REDIS_TIMEOUT_MS: positiveNumber(2000),
+  REDIS_TIMEOUT_MS: numberIn(2000, 50, 60_000, 'milliseconds', true),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).optional().default('polling'),
   TELEGRAM_WEBHOOK_URL: z.string().optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().optional(),
-  PORT: positiveNumber(8080),
+  // Another Bot API server (a self-hosted one, or a test double): its root, e.g. http://127.0.0.1:8081.
+  TELEGRAM_API_ROOT: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim().replace(/\/+$/, '') || undefined)
+    .refine((v) => v === undefined || /^https?:\/\/[^\s/]+$/.test(v), {
+      message: 'must be the root address of a Bot API server, e.g. http://127.0.0.1:8081 (no path, no /bot<token>)',
+    }),
+  PORT: numberIn(8080, 1, 65_535, '(a TCP port)', true),
   WHATSAPP_ENABLED: bool,
   WHATSAPP_DATA_DIR: z.string().optional().default('data/whatsapp'),
   CHROMIUM_PATH: z.string().optional().default('/usr/bin/chromium'),
@@ -97,6 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   const production = c.NODE_ENV === 'production';
+  if (c.RESUME_PROMPT_MINUTES >= c.SESSION_TTL_HOURS * 60) {
+    throw new ConfigError(
+      `RESUME_PROMPT_MINUTES (${c.RESUME_PROMPT_MINUTES}) must be shorter than SESSION_TTL_HOURS (${c.SESSION_TTL_HOURS} h = ${c.SESSION_TTL_HOURS * 60} minutes): the "continue or start again?" question comes before the session expires.`,
+    );
+  }
   if (!c.SESSION_SECRET && production) {
     throw new ConfigError(
       'SESSION_SECRET is not set. In production it is required: it keys the hashes that replace chat ids. ' +

@@ -22,11 +22,12 @@ export interface TelegramChannelOptions {
     | 'TELEGRAM_WEBHOOK_SECRET'
     | 'PORT'
     | 'SESSION_SECRET'
-  >;
+  > &
+    Partial<Pick<Config, 'TELEGRAM_API_ROOT'>>;
   logger: Logger;
   /** Interface to listen on in webhook mode (default: all). */
   host?: string;
-  /** For tests: another Bot API server, a call-capturing transformer, a known bot user. */
+  /** Another Bot API server than TELEGRAM_API_ROOT (tests); a call-capturing transformer; a known bot user. */
   apiRoot?: string;
   apiTransformer?: Transformer;
   botInfo?: UserFromGetMe;
@@ -69,7 +70,7 @@ export async function startTelegramChannel(o: TelegramChannelOptions): Promise<T
     secret: config.SESSION_SECRET,
     ...(o.botInfo ? { botInfo: o.botInfo } : {}),
     ...(o.apiTransformer ? { apiTransformer: o.apiTransformer } : {}),
-    ...(o.apiRoot ? { apiRoot: o.apiRoot } : {}),
+    ...((o.apiRoot ?? config.TELEGRAM_API_ROOT) ? { apiRoot: o.apiRoot ?? config.TELEGRAM_API_ROOT } : {}),
   });
   try {
     await bot.init();

@@ -15,7 +15,7 @@ import { freePort } from '../helpers/net.js';
 
 /**
  * The main job (`src/main.ts`) in its own process, as `npm start` runs it, talking to an offline
- * Telegram on 127.0.0.1 (see process/redirect-bot-api.ts): start-up, SIGTERM and SIGINT.
+ * Telegram on 127.0.0.1 (TELEGRAM_API_ROOT, as for a self-hosted Bot API server): start-up, SIGTERM and SIGINT.
  */
 const SESSION_SECRET = 'main-process-test-secret-0123456789';
 const WEBHOOK_SECRET = 'wh_secret_0123456789ABCDEFabcdef';
@@ -35,12 +35,13 @@ afterAll(() => {
 function startMain(api: BotApiServer, env: Record<string, string>): Running {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', './test/telegram/process/redirect-bot-api.ts', 'src/main.ts'],
+    ['--import', 'tsx', 'src/main.ts'],
     {
       cwd: PROJECT_ROOT,
       env: {
         PATH: process.env.PATH ?? '',
-        TEST_BOT_API_ROOT: api.root,
+        // The setting an NGO would use for a self-hosted Bot API server: here, the offline fake.
+        TELEGRAM_API_ROOT: api.root,
         NODE_ENV: 'production',
         LOG_LEVEL: 'info',
         SESSION_SECRET,
