@@ -6,6 +6,19 @@ import type { MessageIdGroup, SessionRecord, SessionStore } from './store/sessio
 /** Telegram can delete messages for 48 hours; ids older than that are useless and are dropped. */
 export const MESSAGE_ID_MAX_AGE_S = 48 * 3600;
 const MAX_CAS_ATTEMPTS = 5;
+/** Exits whose session could not be wiped, retried in the background: at most this many at once. */
+const PENDING_EXITS_MAX = 10_000;
+/** The first retry of such a wipe, doubling up to the last. */
+const EXIT_RETRY_FIRST_MS = 1000;
+const EXIT_RETRY_MAX_MS = 60_000;
+
+/** An exit whose session could not be wiped yet. */
+interface PendingExit {
+  /** Until when retrying makes sense: the session expires by itself then. */
+  until: number;
+  delayMs: number;
+  timer?: ReturnType<typeof setTimeout>;
+}
 
 /** What a channel gets back for one incoming message. */
 export interface TurnOutcome {
@@ -43,6 +56,13 @@ export interface ConversationsOptions {
 export class Conversations {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly now: () => number;
+  /**
+   * Chats that asked to exit while the store failed (down, frozen, refusing writes): their session
+   * could not be wiped. The wipe is retried in the background until it succeeds or the session has
+   * expired by itself, and meanwhile a message from that chat starts a new conversation: never a
+   * return to the old answers. Keyed by chat reference (a keyed hash).
+   */
+  private readonly pendingExits = new Map<string, PendingExit>();
 
   constructor(private readonly o: ConversationsOptions) {
     this.now = o.now ?? Date.now;
@@ -55,6 +75,68 @@ export class Conversations {
 
   get renderer(): Renderer {
     return this.o.renderer;
+  }
+
+  /** True while an exit of this chat still waits for its session to be wiped. */
+  exitPending(chatRef: string): boolean {
+    return this.pendingExits.has(chatRef);
+  }
+
+  /**
+   * At shutdown, before the store closes: one last try at every pending wipe, then the retries stop.
+   * What still cannot be wiped expires with its TTL (it holds nothing that names her).
+   */
+  async flushPendingExits(): Promise<void> {
+    await Promise.allSettled([...this.pendingExits.keys()].map((ref) => this.wipeAfterExit(ref)));
+    this.stopRetries();
+  }
+
+  /** Stops the background retries; what was not wiped expires with its TTL. */
+  stopRetries(): void {
+    for (const p of this.pendingExits.values()) clearTimeout(p.timer);
+    this.pendingExits.clear();
+  }
+
+  private markExitPending(chatRef: string): void {
+    if (this.pendingExits.has(chatRef)) return;
+    if (this.pendingExits.size >= PENDING_EXITS_MAX) {
+      const [oldest, p] = this.pendingExits.entries().next().value!;
+      clearTimeout(p.timer);
+      this.pendingExits.delete(oldest);
+    }
+    const pending: PendingExit = { until: this.now() + this.o.ttlSeconds * 1000, delayMs: EXIT_RETRY_FIRST_MS };
+    this.pendingExits.set(chatRef, pending);
+    this.scheduleExitRetry(chatRef, pending);
+  }
+
+  private scheduleExitRetry(chatRef: string, pending: PendingExit): void {
+    pending.timer = setTimeout(() => {
+      void this.serialise(chatRef, async () => {
+        if (this.pendingExits.get(chatRef) !== pending) return;
+        if (await this.wipeAfterExit(chatRef)) return;
+        if (this.now() >= pending.until) {
+          this.pendingExits.delete(chatRef);
+          return;
+        }
+        pending.delayMs = Math.min(pending.delayMs * 2, EXIT_RETRY_MAX_MS);
+        this.scheduleExitRetry(chatRef, pending);
+      });
+    }, pending.delayMs);
+    pending.timer.unref?.();
+  }
+
+  /** Tries the wipe of an exit again; true (and no longer pending) once the session is gone. */
+  private async wipeAfterExit(chatRef: string): Promise<boolean> {
+    try {
+      await this.o.store.delete(chatRef);
+    } catch {
+      return false;
+    }
+    const pending = this.pendingExits.get(chatRef);
+    clearTimeout(pending?.timer);
+    this.pendingExits.delete(chatRef);
+    this.o.logger.info('exit: the session was wiped once the store answered again');
+    return true;
   }
 
   /** Swaps in a newly loaded and checked engine (live reload); turns in flight finish on the old one. */
@@ -105,8 +187,11 @@ export class Conversations {
   ): Promise<TurnOutcome> {
     let lang = opts.langHint ?? null;
     try {
+      // She exited while the store failed: wipe first; while that still fails, this is a new
+      // conversation (her old session is never read again).
+      const afterExit = this.pendingExits.has(chatRef) && !(await this.wipeAfterExit(chatRef));
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-        const current = await this.o.store.read(chatRef);
+        const current = afterExit ? null : await this.o.store.read(chatRef);
         lang = current?.value.s.lang ?? lang;
         const result = this.o.engine.turn(current?.value.s ?? null, input, this.now());
         const ids = opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : [];
@@ -118,7 +203,8 @@ export class Conversations {
             } catch (err) {
               // The chat is erased and ended all the same: she asked to leave. The session holds
               // nothing that names her and expires by itself; a later exit erases again.
-              this.o.logger.error({ err: errorName(err), channel: opts.channel }, 'exit: the session could not be wiped; the chat was ended');
+              this.o.logger.error({ err: errorName(err), channel: opts.channel }, 'exit: the session could not be wiped yet; the chat was ended, the wipe is retried');
+              this.markExitPending(chatRef);
               return { ...this.outcome(result, opts.channel, true, toDelete), failed: true };
             }
           }
@@ -135,8 +221,10 @@ export class Conversations {
     } catch (err) {
       if (this.o.engine.isExit(input)) {
         // She asked to leave: the channel still erases what it can and ends the chat, discreetly.
-        // The session could not be wiped now; it holds nothing that names her and expires by itself.
-        this.o.logger.error({ err: errorName(err), channel: opts.channel }, 'exit: the session could not be wiped; the chat was ended');
+        // The session could not be wiped now: retried in the background, and until then her next
+        // message starts a new conversation. It holds nothing that names her and expires by itself.
+        this.o.logger.error({ err: errorName(err), channel: opts.channel }, 'exit: the session could not be wiped yet; the chat was ended, the wipe is retried');
+        this.markExitPending(chatRef);
         return {
           lang,
           messages: this.o.renderer.render([{ type: 'exit' }], lang),

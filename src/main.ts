@@ -64,6 +64,7 @@ await runMain(async () => {
       output: process.stdout,
     });
     liveReload?.close();
+    await core.conversations.flushPendingExits();
     await Promise.allSettled([store.close(), counter.close()]);
     return;
   }
@@ -75,6 +76,7 @@ await runMain(async () => {
     logger.info({ signal }, 'shutting down: finishing turns in flight');
     liveReload?.close();
     await Promise.allSettled(channels.map((c) => c.stop()));
+    await core.conversations.flushPendingExits();
     await Promise.allSettled([store.close(), counter.close()]);
     logger.info('stopped');
   };

@@ -174,4 +174,76 @@ describeWithRedisServerBinary('a conversation on Redis while Redis fails', () =>
       inspector.destroy();
     }
   });
+
+  it('an exit while Redis is frozen ends the chat; the wipe is retried, and her next message never brings back the old answers', async () => {
+    const started = await eventually('Redis serves', async () => {
+      const outcome = await turn({ kind: 'start', lang: 'en' });
+      return outcome.failed ? undefined : outcome;
+    });
+    const answered = await turn(firstChoice(started));
+    expect(answered.failed).toBe(false);
+    expect((await store.read(ref))?.value.s.answers).not.toEqual({});
+
+    server.freeze();
+    let exited: TurnOutcome;
+    try {
+      exited = await turn({ kind: 'text', text: 'exit' });
+      expect(exited.exit).toBe(true);
+      expect(exited.messages.map((m) => m.text)).toEqual(['Chat ended.']);
+      expect(core.conversations.exitPending(ref)).toBe(true);
+      // Still frozen: a message now is a new conversation or the emergency contacts, never the old one.
+      const during = await turn({ kind: 'text', text: 'hello' });
+      expect(during.messages.map((m) => m.text).join('\n')).not.toContain(question(answered).text);
+    } finally {
+      server.thaw();
+    }
+    // Once Redis answers, the background retry wipes the old session.
+    await eventually('the old session is wiped', async () =>
+      !core.conversations.exitPending(ref) && (await store.read(ref).catch(() => 'unreadable')) === null ? true : undefined,
+    );
+    const after = await turn({ kind: 'text', text: 'hello' });
+    expect(after.failed).toBe(false);
+    expect((await store.read(ref))?.value.s.answers).toEqual({});
+    expect(lines.join('')).toContain('exit: the session was wiped once the store answered again');
+  });
+
+  /** The first turn of a test, once Redis serves again after the previous test's fault. */
+  const startServed = () =>
+    eventually('Redis serves again', async () => {
+      const outcome = await turn({ kind: 'start', lang: 'en' });
+      return outcome.failed ? undefined : outcome;
+    });
+
+  it('an exit while Redis is frozen, and her next message comes before the background retry: that message wipes first and starts anew', async () => {
+    const started = await startServed();
+    await turn(firstChoice(started));
+    server.freeze();
+    try {
+      expect((await turn({ kind: 'text', text: 'exit' })).exit).toBe(true);
+    } finally {
+      server.thaw();
+    }
+    // Her next message is a word, not a start: with the old session it would be "please choose one
+    // of the answers" under her old question; here it is a new conversation.
+    const next = await eventually('a turn succeeds after the freeze', async () => {
+      const outcome = await turn({ kind: 'text', text: 'hello' });
+      return outcome.failed ? undefined : outcome;
+    });
+    expect(next.messages.map((m) => m.text).join('\n')).not.toContain('Sorry, I did not understand');
+    expect(question(next).id).toBe('language');
+    expect((await store.read(ref))?.value.s.answers).toEqual({});
+    expect(core.conversations.exitPending(ref)).toBe(false);
+  });
+
+  it('an exit while Redis is down: the chat ends, the wipe is retried, and after a restart nothing of hers is left', async () => {
+    const started = await startServed();
+    await turn(firstChoice(started));
+    await server.kill();
+    const exited = await turn({ kind: 'text', text: 'exit' });
+    expect(exited.exit).toBe(true);
+    expect(core.conversations.exitPending(ref)).toBe(true);
+    await server.start();
+    await eventually('the retry finds Redis again', async () => (core.conversations.exitPending(ref) ? undefined : true));
+    expect(await store.read(ref)).toBeNull();
+  });
 });
