@@ -2,6 +2,8 @@
 const DELETABLE_MS = 48 * 3600_000;
 /** Ids kept per chat at most (a chat that keeps failing should not grow without end). */
 const IDS_PER_CHAT_MAX = 200;
+/** Ids of a whole conversation kept per chat at most: the longest assessment sends and receives about 100. */
+const KNOWN_PER_CHAT_MAX = 300;
 
 /**
  * What one bot process remembers about its chats between updates, beside the session: which
@@ -18,6 +20,7 @@ export class ChatMemory {
   private readonly live = new Map<string, number>();
   private readonly languages = new Map<string, string>();
   private readonly unrecorded = new Map<string, [id: number, at: number][]>();
+  private readonly known = new Map<string, { ids: number[]; at: number[] }>();
 
   constructor(
     private readonly maxChats = 10_000,
@@ -58,6 +61,39 @@ export class ChatMemory {
     const at = this.now();
     const kept = [...(this.unrecorded.get(ref) ?? []), ...ids.map((id): [number, number] => [id, at])];
     bounded(this.unrecorded, ref, kept.slice(-IDS_PER_CHAT_MAX), this.maxChats);
+  }
+
+  /**
+   * Ids of every message of this chat this process sent or received, whether or not the session
+   * holds them too: a quick exit while the store is down or frozen still erases the conversation
+   * this process took part in (the session's copy cannot be read then).
+   */
+  addKnown(ref: string, ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    const at = this.now();
+    const since = at - DELETABLE_MS;
+    const old = this.known.get(ref) ?? { ids: [], at: [] };
+    const keep = old.at.findIndex((t) => t > since);
+    const entry = keep < 0 ? { ids: [], at: [] } : { ids: old.ids.slice(keep), at: old.at.slice(keep) };
+    for (const id of ids) {
+      entry.ids.push(id);
+      entry.at.push(at);
+    }
+    const over = entry.ids.length - KNOWN_PER_CHAT_MAX;
+    if (over > 0) {
+      entry.ids.splice(0, over);
+      entry.at.splice(0, over);
+    }
+    bounded(this.known, ref, entry, this.maxChats);
+  }
+
+  /** Hands over (and forgets) every id this process knows of for the chat, still deletable. */
+  takeKnown(ref: string): number[] {
+    const entry = this.known.get(ref);
+    this.known.delete(ref);
+    if (!entry) return [];
+    const since = this.now() - DELETABLE_MS;
+    return entry.ids.filter((_, i) => entry.at[i]! > since);
   }
 
   /** Hands over (and forgets) the ids that no session holds, leaving out those too old to delete. */

@@ -104,7 +104,9 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
       const reply = await deliver(err.ctx.api, chat.id, failSafe(langHint(err.ctx, ref)));
       // The session may not hold these: kept so the next exit erases them.
       const hers = err.ctx.message?.message_id;
-      memory.addUnrecorded(ref, [...(typeof hers === 'number' ? [hers] : []), ...reply.sent]);
+      const ids = [...(typeof hers === 'number' ? [hers] : []), ...reply.sent];
+      memory.addUnrecorded(ref, ids);
+      memory.addKnown(ref, ids);
     } catch (inner) {
       logger.error({ err: errorName(inner) }, 'could not send the emergency contacts after a failed update');
     }
@@ -160,9 +162,13 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
       // knows of, and the tapped message), then at most one neutral line. No session holds that
       // line, so it is kept here: the next exit erases it too, and never two are left.
       const ids = [
-        ...outcome.deleteMessageIds,
-        ...memory.takeUnrecorded(ref),
-        ...(opts.tappedMessageId !== undefined ? [opts.tappedMessageId] : []),
+        ...new Set([
+          ...outcome.deleteMessageIds,
+          ...memory.takeUnrecorded(ref),
+          ...memory.takeKnown(ref),
+          ...(opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : []),
+          ...(opts.tappedMessageId !== undefined ? [opts.tappedMessageId] : []),
+        ]),
       ];
       await eraseMessages(ctx.api, chatId, ids, logger);
       memory.addUnrecorded(ref, (await deliver(ctx.api, chatId, outcome.messages)).sent);
@@ -173,10 +179,9 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
       // Nothing was written (store down, engine error): the question on screen keeps its buttons,
       // so she can try again. Her message and the emergency reply are kept for the next exit.
       const reply = await deliver(ctx.api, chatId, outcome.messages);
-      memory.addUnrecorded(ref, [
-        ...(opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : []),
-        ...reply.sent,
-      ]);
+      const ids = [...(opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : []), ...reply.sent];
+      memory.addUnrecorded(ref, ids);
+      memory.addKnown(ref, ids);
       return;
     }
 
@@ -197,6 +202,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     }
     if (reply.withKeyboard !== undefined) memory.setLiveKeyboard(ref, reply.withKeyboard);
     const ids = [...memory.takeUnrecorded(ref), ...sent];
+    memory.addKnown(ref, [...(opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : []), ...sent]);
     const remembered = await conversations.rememberMessages(ref, ids);
     // She exited meanwhile (through another instance): no later exit will erase these, so now.
     if (remembered === 'gone') await eraseMessages(ctx.api, chatId, ids, logger);

@@ -228,4 +228,52 @@ describeWithRedisServerBinary('when the real Redis goes away mid-conversation', 
     redis.thaw();
     expect(h.logLines.join('')).not.toContain(String(user.id));
   });
+
+  /** Several turns, tapped and typed, then Redis fails, then she exits: nothing of it stays on screen. */
+  async function exitDuringFault(fault: () => Promise<void> | void, heal: () => Promise<void> | void) {
+    // Redis is back from the previous test's fault before this conversation starts.
+    for (const end = Date.now() + 8000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+      if (await store.read('probe').then(() => true, () => false)) break;
+    }
+    const h = new TelegramHarness({ locales: ['en'], store });
+    const user = newUser();
+    await h.say(user, '/start en');
+    await h.tap(user, 'self');
+    await h.say(user, '1'); // typed: her message is part of the conversation too
+    await h.tap(user, 'no');
+    await h.tap(user, 'full');
+    const before = h.fake.visible(user.id).length;
+    expect(before).toBeGreaterThanOrEqual(8);
+    await fault();
+    try {
+      await h.say(user, 'exit');
+      // Every message of the conversation is gone, hers and the bot's: one neutral line is left.
+      expect(h.fake.visible(user.id).map((m) => m.text)).toEqual([h.t('en', 'exit.done')]);
+      expect(h.core.conversations.exitPending(chatRef(TEST_SECRET, 'telegram', user.id))).toBe(true);
+    } finally {
+      await heal();
+    }
+    return { h, user };
+  }
+
+  it('killed: an exit still erases every message of the conversation this instance took part in', async () => {
+    await exitDuringFault(
+      () => redis.kill(),
+      () => redis.start(),
+    );
+  });
+
+  it('frozen: an exit still erases every message, and after Redis answers again her next message starts anew', async () => {
+    const { h, user } = await exitDuringFault(
+      () => redis.freeze(),
+      () => redis.thaw(),
+    );
+    const ref = chatRef(TEST_SECRET, 'telegram', user.id);
+    for (const end = Date.now() + 8000; Date.now() < end && h.core.conversations.exitPending(ref); ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await store.read(ref)).toBeNull();
+    await h.say(user, 'hello');
+    expect(h.fake.lastQuestion(user.id)?.text).toBe(h.t('en', 'language.choose'));
+  });
 });
