@@ -194,6 +194,9 @@ export class Conversations {
         const current = afterExit ? null : await this.o.store.read(chatRef);
         lang = current?.value.s.lang ?? lang;
         const result = this.o.engine.turn(current?.value.s ?? null, input, this.now());
+        // Her session was lost, so it cannot say her language: the channel's hint words the notice.
+        const lost = result.intents.some((i) => i.type === 'message' && i.key === 'session.lost');
+        if (lost && result.lang === null && opts.langHint) result.lang = opts.langHint;
         const ids = opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : [];
         if (result.snapshot === null) {
           const toDelete = [...messageIdGroups(current?.value.m).flatMap(([, ...group]) => group), ...ids];

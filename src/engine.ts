@@ -40,7 +40,8 @@ export type Input =
   /** The chat was opened again (e.g. the terminal chat restarted): show where she is, or start. */
   | { kind: 'open'; lang?: string }
   | { kind: 'choice'; id: string; step?: string }
-  | { kind: 'text'; text: string }
+  /** `reply`: she answered an earlier question by replying to it (Telegram), so she was mid-conversation. */
+  | { kind: 'text'; text: string; reply?: true }
   | { kind: 'command'; command: Command }
   /** A sticker, photo, voice note, location, contact or any other non-text message. */
   | { kind: 'unsupported' };
@@ -162,6 +163,11 @@ export class Engine {
 
     if (!session) {
       if (input.kind === 'start' || input.kind === 'open') return this.startSession(this.validStart(input), now, intents);
+      // She was mid-conversation (an answer button of an old question, a reply to one) but her
+      // session is gone (it expired, or the store restarted empty): say so, then start again.
+      if ((input.kind === 'choice' && input.step !== undefined) || (input.kind === 'text' && input.reply)) {
+        intents.push({ type: 'message', key: 'session.lost' });
+      }
       if (command === 'contacts' || command === 'help') intents.push(...this.commandIntents(command, null));
       return this.startSession({}, now, intents);
     }

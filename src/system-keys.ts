@@ -34,6 +34,7 @@ export const SYSTEM_KEYS: readonly string[] = [
   'exit.clear_chat',
   'session.flow_updated',
   'session.resume_question',
+  'session.lost',
   'result.signs_count',
   'result.signs_title',
   'result.possible_title',

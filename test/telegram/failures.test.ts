@@ -277,3 +277,53 @@ describeWithRedisServerBinary('when the real Redis goes away mid-conversation', 
     expect(h.fake.lastQuestion(user.id)?.text).toBe(h.t('en', 'language.choose'));
   });
 });
+
+describeWithRedisServerBinary('when Redis restarts empty under a conversation', () => {
+  let redis: ThrowawayRedis;
+  let store: RedisSessionStore;
+
+  beforeAll(async () => {
+    redis = await ThrowawayRedis.start();
+    store = await RedisSessionStore.connect({ url: redis.url, prefix: 'tg-empty:', timeoutMs: 300, logger: createLogger('silent') });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await redis?.kill();
+  });
+
+  async function restartedEmpty(): Promise<void> {
+    await redis.kill();
+    await redis.start();
+    for (const end = Date.now() + 8000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+      if (await store.read('probe').then(() => true, () => false)) break;
+    }
+  }
+
+  it('a tap on her old question: she is told, in her language, that her earlier answers are gone, and starts again', async () => {
+    const h = new TelegramHarness({ locales: ['en', 'id'], store });
+    const user = newUser();
+    await h.say(user, '/start id');
+    await h.tap(user, 'self');
+    await restartedEmpty();
+    await h.tap(user, 'yes');
+    const texts = h.sentTexts(user.id);
+    expect(texts.at(-2)).toBe(h.t('id', 'session.lost'));
+    expect(h.fake.lastQuestion(user.id)?.text).toContain(h.t('id', 'language.choose').split('\n')[0]!);
+    expect(h.logLines.join('')).not.toContain(String(user.id));
+  });
+
+  it('a reply to her old question: the same notice; a plain new message just starts', async () => {
+    const h = new TelegramHarness({ locales: ['en'], store });
+    const user = newUser();
+    await h.say(user, '/start en');
+    const asked = h.fake.lastQuestion(user.id)!;
+    await restartedEmpty();
+    const reply = h.fake.text(user, '1');
+    await h.send({ ...reply, message: { ...reply.message!, reply_to_message: { message_id: asked.id, date: 0, chat: reply.message!.chat, from: { id: 1, is_bot: true, first_name: 'Bot' }, text: asked.text } } } as typeof reply);
+    expect(h.sentTexts(user.id)).toContain(h.t('en', 'session.lost'));
+
+    const other = newUser();
+    await h.say(other, 'hello');
+    expect(h.sentTexts(other.id)).not.toContain(h.t('en', 'session.lost'));
+  });
+});
