@@ -326,4 +326,15 @@ describeWithRedisServerBinary('when Redis restarts empty under a conversation', 
     await h.say(other, 'hello');
     expect(h.sentTexts(other.id)).not.toContain(h.t('en', 'session.lost'));
   });
+
+  it('an exit after Redis restarted empty still erases the whole conversation this instance took part in', async () => {
+    const h = new TelegramHarness({ locales: ['en'], store });
+    const user = newUser();
+    await h.say(user, '/start en');
+    await h.tap(user, 'self');
+    await h.say(user, '1');
+    await restartedEmpty();
+    await h.say(user, 'exit');
+    expect(h.fake.visible(user.id).map((m) => m.text)).toEqual([h.t('en', 'exit.done')]);
+  });
 });
