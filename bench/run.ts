@@ -19,7 +19,10 @@ import { createLogger } from '../src/log.js';
 import { chatRef } from '../src/privacy.js';
 import { RedisSessionStore } from '../src/store/redis-store.js';
 import { BENCH_BOT_INFO, captureApi, seededRandom, SimulatedWorker, textUpdate, tapUpdate } from './telegram-driver.js';
+import { loadEnvFile } from '../src/env-file.js';
 
+// The same settings file as every other command (REDIS_URL may be there); the environment wins.
+loadEnvFile();
 const QUICK = process.env.BENCH_QUICK === '1';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const PREFIX = `bench:${process.pid}:`;

@@ -25,7 +25,10 @@ const numberIn = (fallback: number, min: number, max: number, unit: string, inte
     });
 
 const envSchema = z.object({
-  NODE_ENV: z.string().optional().default('development'),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { error: (i) => `must be development, production or test (got "${String(i.input)}")` })
+    .optional()
+    .default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   SESSION_SECRET: z.string().optional(),
   // At least a minute: a shorter TTL rounds to nothing and every turn would fail. At most 30 days.
@@ -103,47 +106,54 @@ export function loadLeafletConfig(
 
 /** Reads and checks the settings once, at start-up. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Bad setting(s):\n${lines.join('\n')}\nSee .env.example.`);
+  // Every setting is checked on its own, so that every wrong one is named at once.
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(envSchema.shape)) {
+    const r = (field as z.ZodType).safeParse(env[key]);
+    if (r.success) values[key] = r.data;
+    else problems.push(...r.error.issues.map((i) => `${key}: ${i.message}`));
   }
-  const c = parsed.data;
+  const c = values as Partial<z.infer<typeof envSchema>>;
+  const sentences: string[] = [];
   const production = c.NODE_ENV === 'production';
-  if (c.RESUME_PROMPT_MINUTES >= c.SESSION_TTL_HOURS * 60) {
-    throw new ConfigError(
+  if (c.RESUME_PROMPT_MINUTES !== undefined && c.SESSION_TTL_HOURS !== undefined && c.RESUME_PROMPT_MINUTES >= c.SESSION_TTL_HOURS * 60) {
+    sentences.push(
       `RESUME_PROMPT_MINUTES (${c.RESUME_PROMPT_MINUTES}) must be shorter than SESSION_TTL_HOURS (${c.SESSION_TTL_HOURS} h = ${c.SESSION_TTL_HOURS * 60} minutes): the "continue or start again?" question comes before the session expires.`,
     );
   }
   if (!c.SESSION_SECRET && production) {
-    throw new ConfigError(
+    sentences.push(
       'SESSION_SECRET is not set. In production it is required: it keys the hashes that replace chat ids. ' +
         'Set it to a long random value (e.g. `openssl rand -base64 32`) and keep it secret.',
     );
   }
   if (c.SESSION_SECRET !== undefined && c.SESSION_SECRET.length > 0 && c.SESSION_SECRET.length < 16) {
-    throw new ConfigError('SESSION_SECRET is too short: use at least 16 characters (32 random bytes is best).');
+    sentences.push('SESSION_SECRET is too short: use at least 16 characters (32 random bytes is best).');
   }
   if (c.TELEGRAM_MODE === 'webhook' && !c.TELEGRAM_BOT_TOKEN) {
-    throw new ConfigError('TELEGRAM_BOT_TOKEN is required when TELEGRAM_MODE=webhook: get it from @BotFather (see README, "Telegram").');
+    sentences.push('TELEGRAM_BOT_TOKEN is required when TELEGRAM_MODE=webhook: get it from @BotFather (see README, "Telegram").');
   }
   if (c.TELEGRAM_BOT_TOKEN && !/^\d{3,}:[A-Za-z0-9_-]{30,}$/.test(c.TELEGRAM_BOT_TOKEN)) {
-    throw new ConfigError(
+    sentences.push(
       'TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then about 35 letters and digits, ' +
         'e.g. 123456789:AAE...). Copy it again from @BotFather.',
     );
   }
   if (c.TELEGRAM_MODE === 'webhook' && c.TELEGRAM_BOT_TOKEN) {
-    if (!c.TELEGRAM_WEBHOOK_URL) throw new ConfigError('TELEGRAM_WEBHOOK_URL is required when TELEGRAM_MODE=webhook.');
-    if (!/^https:\/\/[^\s/]+/.test(c.TELEGRAM_WEBHOOK_URL)) {
-      throw new ConfigError('TELEGRAM_WEBHOOK_URL must be the public https:// address Telegram posts to, e.g. https://bot.example.org/telegram.');
+    if (!c.TELEGRAM_WEBHOOK_URL) sentences.push('TELEGRAM_WEBHOOK_URL is required when TELEGRAM_MODE=webhook.');
+    else if (!/^https:\/\/[^\s/]+/.test(c.TELEGRAM_WEBHOOK_URL)) {
+      sentences.push('TELEGRAM_WEBHOOK_URL must be the public https:// address Telegram posts to, e.g. https://bot.example.org/telegram.');
     }
     if (!c.TELEGRAM_WEBHOOK_SECRET || !/^[A-Za-z0-9_-]{16,256}$/.test(c.TELEGRAM_WEBHOOK_SECRET)) {
-      throw new ConfigError(
-        'TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook: 16-256 characters of A-Z a-z 0-9 _ -.',
-      );
+      sentences.push('TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook: 16-256 characters of A-Z a-z 0-9 _ -.');
     }
   }
-  const secret = c.SESSION_SECRET || randomSecret();
-  return { ...c, SESSION_SECRET: secret, secretIsRandom: !c.SESSION_SECRET };
+  if (problems.length === 0 && sentences.length === 1) throw new ConfigError(sentences[0]!);
+  if (problems.length + sentences.length > 0) {
+    throw new ConfigError(`Bad setting(s):\n${[...problems, ...sentences].join('\n')}\nSee .env.example.`);
+  }
+  const checked = envSchema.parse(env);
+  const secret = checked.SESSION_SECRET || randomSecret();
+  return { ...checked, SESSION_SECRET: secret, secretIsRandom: !checked.SESSION_SECRET };
 }

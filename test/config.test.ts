@@ -47,3 +47,16 @@ describe('settings for durations, sizes and addresses', () => {
     expect(loadConfig({ TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/' }).TELEGRAM_API_ROOT).toBe('http://127.0.0.1:8081');
   });
 });
+
+describe('NODE_ENV and several problems at once', () => {
+  it('NODE_ENV is development, production or test only', () => {
+    expect(() => loadConfig({ NODE_ENV: 'prod' })).toThrow('NODE_ENV: must be development, production or test (got "prod")');
+    expect(loadConfig({ NODE_ENV: 'test' }).NODE_ENV).toBe('test');
+  });
+
+  it('a setting out of range and a missing secret are named together', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', PORT: '0' })).toThrow(
+      /^Bad setting\(s\):\nPORT: .*\nSESSION_SECRET is not set\. .*\nSee \.env\.example\.$/,
+    );
+  });
+});

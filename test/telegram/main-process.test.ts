@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/app.js';
 import { chatRef } from '../../src/privacy.js';
@@ -216,5 +219,62 @@ describeWithRedis('the main job on Telegram, in its own process', () => {
     });
     expect((await exitWithin(main, 15_000)).code).toBe(1);
     expect(main.log()).toContain('Telegram refused TELEGRAM_BOT_TOKEN');
+  });
+
+  /** A settings file in a folder of its own, as an NGO writes it next to the bot. */
+  const envFile = (lines: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'env-file-'));
+    writeFileSync(join(dir, '.env'), `${lines.join('\n')}\n`);
+    return join(dir, '.env');
+  };
+
+  it('settings from a .env file: webhook mode registers its webhook with the (fake) Bot API, and the environment wins over the file', async () => {
+    const port = await freePort();
+    const file = envFile([
+      '# written by an NGO, as the README says',
+      `TELEGRAM_BOT_TOKEN=${TEST_TOKEN}`,
+      'TELEGRAM_MODE=webhook',
+      'TELEGRAM_WEBHOOK_URL="https://bot.example.org/from-file"',
+      `TELEGRAM_WEBHOOK_SECRET=${WEBHOOK_SECRET}`,
+      `PORT=${port}`,
+      'LOG_LEVEL=debug',
+    ]);
+    // LOG_LEVEL is also in the environment (info): the environment wins.
+    const main = startMain(api, { ENV_FILE: file });
+    await until(() => api.fake.callsOf('setWebhook').some((c) => c.payload.url === 'https://bot.example.org/from-file'), 'the webhook from the file');
+    main.child.kill('SIGTERM');
+    expect(await exitWithin(main, 10_000)).toEqual({ code: 0, signal: null });
+    expect(main.log()).not.toContain('"level":20'); // no debug lines: LOG_LEVEL=info from the environment won
+    expect(main.log()).not.toContain(TEST_TOKEN.split(':')[1]);
+  });
+
+  it('a .env line that cannot be read stops the start and names the line, never its content', async () => {
+    const file = envFile(['TELEGRAM_MODE=webhook', 'this line has no equals sign SECRETWORD', 'PORT=8080']);
+    const main = startMain(api, { ENV_FILE: file });
+    expect((await exitWithin(main, 15_000)).code).toBe(1);
+    expect(main.log()).toContain(`${file} line 2 cannot be read: each line must be NAME=value (or a # comment).`);
+    expect(main.log()).not.toContain('SECRETWORD');
+  });
+
+  it('wrong settings stop the start with one sentence each, all at once', async () => {
+    const main = startMain(api, {
+      NODE_ENV: 'prod',
+      PORT: '70000',
+      TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+      TELEGRAM_MODE: 'webhook',
+      TELEGRAM_WEBHOOK_URL: 'http://bot.example.org/tg',
+      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    });
+    expect((await exitWithin(main, 15_000)).code).toBe(1);
+    expect(main.log()).toBe(
+      [
+        'Bad setting(s):',
+        'NODE_ENV: must be development, production or test (got "prod")',
+        'PORT: must be a whole number from 1 to 65535 (a TCP port) (got "70000")',
+        'TELEGRAM_WEBHOOK_URL must be the public https:// address Telegram posts to, e.g. https://bot.example.org/telegram.',
+        'See .env.example.',
+        '',
+      ].join('\n'),
+    );
   });
 });
