@@ -1,7 +1,7 @@
 import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { MemorySessionStore } from './memory-store.js';
-import { RedisSessionStore } from './redis-store.js';
+import { RedisAccessError, RedisSessionStore } from './redis-store.js';
 import type { SessionStore } from './session-store.js';
 
 /**
@@ -28,8 +28,15 @@ export async function createSessionStore(
     logger.info({ redis: where, prefix: config.REDIS_PREFIX }, 'sessions are kept in Redis');
     return store;
   } catch (err) {
+    if (err instanceof RedisAccessError) {
+      throw new ConfigError(
+        `REDIS_URL (${where}) answers, but Redis refused to write, read and delete a key under REDIS_PREFIX "${err.prefix}" (${err.code}). ` +
+          `Give the bot's Redis user rights to the keys ${err.prefix}* (e.g. ACL SETUSER <user> ~${err.prefix}* +@all), ` +
+          'or use a writable primary with free memory.',
+      );
+    }
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = withoutSecrets(cause instanceof Error ? cause.message : String(cause), config.REDIS_URL);
     throw new ConfigError(
       `REDIS_URL is set (${where}) but Redis does not answer there: ${reason}.\n` +
         'Start Redis, or correct REDIS_URL, or leave REDIS_URL empty to keep sessions in memory ' +
@@ -38,20 +45,38 @@ export async function createSessionStore(
   }
 }
 
-/** The URL without user name or password, for messages and logs; a ConfigError when it is not a Redis URL. */
+/**
+ * The URL without user name or password, for messages and logs; a ConfigError when it is not a
+ * Redis URL. Everything between "://" and the last "@" is dropped before the URL is even parsed,
+ * so a password with "/", "@" or "#" in it (not percent-encoded) never shows.
+ */
 export function redisUrlWithoutSecrets(url: string): string {
-  let u: URL;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
+  if (!scheme && /\s/.test(url.trim())) {
+    throw new ConfigError('REDIS_URL is not a valid URL: it should look like redis://127.0.0.1:6379 (or rediss:// for TLS).');
+  }
+  if (!scheme || (scheme[1]!.toLowerCase() !== 'redis' && scheme[1]!.toLowerCase() !== 'rediss')) {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379)${scheme ? ` (got "${scheme[1]}://")` : ''}.`);
+  }
+  const rest = url.slice(scheme[0].length);
+  const at = rest.lastIndexOf('@');
+  const bare = `${scheme[1]!.toLowerCase()}://${at >= 0 ? rest.slice(at + 1) : rest}`;
   try {
-    u = new URL(url);
+    return new URL(bare).toString();
   } catch {
     throw new ConfigError(
       'REDIS_URL is not a valid URL: it should look like redis://127.0.0.1:6379 (or rediss:// for TLS).',
     );
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-    throw new ConfigError(`REDIS_URL must start with redis:// or rediss:// (got "${u.protocol}//").`);
-  }
-  u.username = '';
-  u.password = '';
-  return u.toString();
+}
+
+/** `text` with the user name and password of `url` (if any) replaced by "***". */
+function withoutSecrets(text: string, url: string): string {
+  const rest = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const at = rest.lastIndexOf('@');
+  if (at < 0) return text;
+  const credentials = rest.slice(0, at);
+  let out = text.split(credentials).join('***');
+  for (const part of credentials.split(':')) if (part.length >= 3) out = out.split(part).join('***');
+  return out;
 }

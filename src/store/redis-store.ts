@@ -102,10 +102,29 @@ export class RedisSessionStore implements SessionStore {
       const attempts = o.startupAttempts ?? 3;
       await withDeadline(client.connect(), attempts * (o.timeoutMs + 2000), 'connecting');
       await withDeadline(client.ping(), o.timeoutMs, 'PING');
+      await store.checkAccess();
       return store;
     } catch (err) {
       store?.closeNow();
+      if (err instanceof RedisAccessError) throw err;
       throw unavailable('connect', err);
+    }
+  }
+
+  /**
+   * Writes, reads and deletes one short-lived key under the prefix, as every turn will: a Redis user
+   * without rights to the prefix (an ACL), a read-only replica or a full server stops the start
+   * here, with Redis's own error code, instead of failing every turn later.
+   */
+  private async checkAccess(): Promise<void> {
+    const key = `${this.o.prefix}startup-check:${Math.random().toString(36).slice(2)}`;
+    try {
+      await withDeadline(this.client.set(key, '1', { PX: 10_000 }), this.o.timeoutMs, 'SET');
+      const read = await withDeadline(this.client.get(key), this.o.timeoutMs, 'GET');
+      await withDeadline(this.client.del(key), this.o.timeoutMs, 'DEL');
+      if (read !== '1') throw new Error('the key written was not read back');
+    } catch (err) {
+      throw new RedisAccessError(this.o.prefix, redisErrorCode(err), { cause: err });
     }
   }
 
@@ -284,6 +303,26 @@ function destroyQuietly(client: Client): void {
   } catch {
     // already closed
   }
+}
+
+/** Redis answers, but refuses what the bot must do under its prefix (start-up check). */
+export class RedisAccessError extends Error {
+  constructor(
+    readonly prefix: string,
+    /** Redis's error code (NOPERM, READONLY, OOM ...), or the error's class when Redis gave none. */
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Redis refused to write, read and delete a key under "${prefix}" (${code})`, options);
+    this.name = 'RedisAccessError';
+  }
+}
+
+/** The code Redis put first in its error reply ("NOPERM this user has no permissions..."). */
+function redisErrorCode(err: unknown): string {
+  const message = err instanceof Error ? err.message : '';
+  const m = /^([A-Z][A-Z_]{2,})\b/.exec(message);
+  return m ? m[1]! : errorName(err);
 }
 
 function unavailable(operation: string, err: unknown): StoreUnavailableError {

@@ -2,17 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { chatRef } from '../../src/privacy.js';
-import { createSessionStore } from '../../src/store/create-store.js';
+import { createSessionStore, redisUrlWithoutSecrets } from '../../src/store/create-store.js';
 import { MemorySessionStore } from '../../src/store/memory-store.js';
 import { RedisSessionStore } from '../../src/store/redis-store.js';
 import { StoreUnavailableError, type SessionRecord } from '../../src/store/session-store.js';
 import {
   deleteKeysUnder,
   describeWithRedis,
+  describeWithRedisServerBinary,
   freePort,
   inspectorClient,
   keysUnder,
   TEST_REDIS_URL,
+  ThrowawayRedis,
   uniqueTestPrefix,
 } from '../helpers/redis.js';
 import { describeSessionStoreContract, sampleRecord } from './session-store-contract.js';
@@ -238,5 +240,59 @@ describe('createSessionStore when Redis does not answer', () => {
         logger: silent,
       }),
     ).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
+
+describe('the Redis URL in messages and logs', () => {
+  it.each([
+    ['redis://:hunter2@127.0.0.1:6379/0', 'redis://127.0.0.1:6379/0'],
+    ['redis://bot:pa/ss@wo#rd@redis.example.org:6380', 'redis://redis.example.org:6380'],
+    ['rediss://default:a@b/c:d@10.0.0.5:6379/2', 'rediss://10.0.0.5:6379/2'],
+    ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379'],
+  ])('%s is shown as %s, whatever characters the password has', (url, shown) => {
+    expect(redisUrlWithoutSecrets(url)).toBe(shown);
+  });
+
+  it('a password with a "/" never reaches the start-up message', async () => {
+    const port = await freePort();
+    const attempt = createSessionStore(
+      { REDIS_URL: `redis://bot:sec/ret-word@127.0.0.1:${port}`, REDIS_PREFIX: 'x:', REDIS_TIMEOUT_MS: 300 },
+      silent,
+    );
+    const message = await attempt.catch((err: Error) => err.message);
+    expect(message).toContain(`redis://127.0.0.1:${port}`);
+    expect(message).not.toContain('sec/ret');
+    expect(message).not.toContain('ret-word');
+  });
+});
+
+describeWithRedisServerBinary('a Redis user without rights to the prefix', () => {
+  let server: ThrowawayRedis;
+  beforeAll(async () => {
+    server = await ThrowawayRedis.start();
+    const admin = await inspectorClient(server.url);
+    // A user that may only touch keys under "other:".
+    await admin.sendCommand(['ACL', 'SETUSER', 'limited', 'on', '>limited-pass-123', '~other:*', '+@all']);
+    admin.destroy();
+  });
+  afterAll(async () => {
+    await server?.kill();
+  });
+
+  it('stops the start with the Redis error code, the prefix and what to do', async () => {
+    const url = `redis://limited:limited-pass-123@127.0.0.1:${server.port}`;
+    const attempt = createSessionStore({ REDIS_URL: url, REDIS_PREFIX: 'sab:', REDIS_TIMEOUT_MS: 1000 }, silent);
+    await expect(attempt).rejects.toBeInstanceOf(ConfigError);
+    const message = await attempt.catch((err: Error) => err.message);
+    expect(message).toBe(
+      `REDIS_URL (redis://127.0.0.1:${server.port}) answers, but Redis refused to write, read and delete a key under REDIS_PREFIX "sab:" (NOPERM). ` +
+        'Give the bot\'s Redis user rights to the keys sab:* (e.g. ACL SETUSER <user> ~sab:* +@all), or use a writable primary with free memory.',
+    );
+    // The same user with its own prefix starts, and leaves no key behind.
+    const store = await createSessionStore({ REDIS_URL: url, REDIS_PREFIX: 'other:', REDIS_TIMEOUT_MS: 1000 }, silent);
+    await store.close();
+    const admin = await inspectorClient(server.url);
+    expect(await keysUnder(admin, 'other:')).toEqual([]);
+    admin.destroy();
   });
 });
