@@ -47,6 +47,8 @@ export interface TelegramBotDeps {
   retry?: Partial<AutoRetryOptions>;
   /** Waits before retrying a call that failed on the network (tests shorten them). */
   networkRetryDelaysMs?: readonly number[];
+  /** The clock for the 48-hour delete window of remembered message ids (tests move it on). */
+  now?: () => number;
 }
 
 /** What became of the messages of one reply. */
@@ -84,7 +86,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   );
 
   const { conversations } = deps.core;
-  const memory = new ChatMemory();
+  const memory = new ChatMemory(undefined, deps.now);
   const locales = () => conversations.engine.bundle.localeCodes;
   const refOf = (chatId: number) => chatRef(deps.secret, CHANNEL, chatId);
   // The language to word the emergency reply in when the session cannot be read: the one she was

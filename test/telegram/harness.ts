@@ -85,6 +85,7 @@ export class TelegramHarness {
       botInfo: BOT_INFO,
       apiTransformer: this.fake.transformer,
       networkRetryDelaysMs: opts.networkRetryDelaysMs ?? [0, 0],
+      ...(opts.now ? { now: opts.now } : {}),
       ...(opts.retry ? { retry: opts.retry } : {}),
     });
   }
