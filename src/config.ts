@@ -50,6 +50,13 @@ const envSchema = z.object({
       message: 'must be the root address of a Bot API server, e.g. http://127.0.0.1:8081 (no path, no /bot<token>)',
     }),
   PORT: numberIn(8080, 1, 65_535, '(a TCP port)', true),
+  // Webhook mode: the interface the HTTP server listens on. 127.0.0.1 behind a reverse proxy on the
+  // same machine; 0.0.0.0 in a container (the proxy is outside it).
+  HOST: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || '127.0.0.1')
+    .refine((v) => /^[A-Za-z0-9.:_-]+$/.test(v), { message: 'must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0' }),
   WHATSAPP_ENABLED: bool,
   WHATSAPP_DATA_DIR: z.string().optional().default('data/whatsapp'),
   CHROMIUM_PATH: z.string().optional().default('/usr/bin/chromium'),

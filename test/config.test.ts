@@ -60,3 +60,11 @@ describe('NODE_ENV and several problems at once', () => {
     );
   });
 });
+
+describe('HOST', () => {
+  it('defaults to 127.0.0.1 (behind a reverse proxy); 0.0.0.0 in a container; nonsense is refused', () => {
+    expect(loadConfig({}).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(() => loadConfig({ HOST: 'my server' })).toThrow('HOST: must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0');
+  });
+});

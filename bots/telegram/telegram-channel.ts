@@ -23,9 +23,9 @@ export interface TelegramChannelOptions {
     | 'PORT'
     | 'SESSION_SECRET'
   > &
-    Partial<Pick<Config, 'TELEGRAM_API_ROOT'>>;
+    Partial<Pick<Config, 'TELEGRAM_API_ROOT' | 'HOST'>>;
   logger: Logger;
-  /** Interface to listen on in webhook mode (default: all). */
+  /** Interface to listen on in webhook mode (default: HOST, else 127.0.0.1). */
   host?: string;
   /** Another Bot API server than TELEGRAM_API_ROOT (tests); a call-capturing transformer; a known bot user. */
   apiRoot?: string;
@@ -102,7 +102,23 @@ export async function startTelegramChannel(o: TelegramChannelOptions): Promise<T
       handleUpdate: (update) => bot.handleUpdate(update),
       logger,
     });
-    const port = await server.listen(config.PORT, o.host);
+    const host = o.host ?? config.HOST ?? '127.0.0.1';
+    let port: number;
+    try {
+      port = await server.listen(config.PORT, host);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+        throw new ConfigError(
+          code === 'EADDRINUSE'
+            ? `PORT ${config.PORT} on ${host} is already in use (another program, or another copy of the bot): choose another PORT, or stop the other program.`
+            : code === 'EACCES'
+              ? `PORT ${config.PORT} on ${host} needs more rights than the bot has: use a port above 1023 behind the reverse proxy.`
+              : `HOST ${host} is not an address of this machine: use 127.0.0.1 (behind a reverse proxy here) or 0.0.0.0 (in a container).`,
+        );
+      }
+      throw err;
+    }
     // Listening first, so Telegram's first delivery finds the server.
     try {
       await bot.api.setWebhook(config.TELEGRAM_WEBHOOK_URL, {
@@ -120,7 +136,7 @@ export async function startTelegramChannel(o: TelegramChannelOptions): Promise<T
       }
       throw err;
     }
-    logger.info({ port }, 'telegram: webhook server listening');
+    logger.info({ host, port }, 'telegram: webhook server listening');
     // The webhook is left in place on stop: other instances may still be serving it.
     return { name: 'telegram', bot, port, stop: () => server.close(graceMs) };
   }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -276,5 +277,26 @@ describeWithRedis('the main job on Telegram, in its own process', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('a port in use stops the start with one plain sentence; the server listens on HOST (127.0.0.1 by default)', async () => {
+    const port = await freePort();
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
+    try {
+      const main = startMain(api, {
+        TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+        TELEGRAM_MODE: 'webhook',
+        TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg/hook',
+        TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        PORT: String(port),
+      });
+      expect((await exitWithin(main, 15_000)).code).toBe(1);
+      expect(main.log()).toContain(
+        `PORT ${port} on 127.0.0.1 is already in use (another program, or another copy of the bot): choose another PORT, or stop the other program.\n`,
+      );
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });
