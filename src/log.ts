@@ -17,3 +17,25 @@ export function createLogger(level: string, destination: pino.DestinationStream 
     destination,
   );
 }
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
+
+/**
+ * Log lines for a person at a terminal (development): "warning: <message> (key=value ...)" instead
+ * of JSON. Production keeps JSON, for log collectors. Written to stderr like the JSON lines.
+ */
+export function readableDestination(write: (line: string) => void = (l) => void process.stderr.write(l)): pino.DestinationStream {
+  return {
+    write(json: string) {
+      try {
+        const { level, msg, time: _time, ...rest } = JSON.parse(json) as Record<string, unknown>;
+        const fields = Object.entries(rest)
+          .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+          .join(' ');
+        write(`${LEVEL_NAMES[Number(level)] ?? 'log'}: ${String(msg ?? '')}${fields ? ` (${fields})` : ''}\n`);
+      } catch {
+        write(json);
+      }
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../src/app.js';
+import { createLogger, readableDestination } from '../src/log.js';
+
+describe('npm start without settings: the terminal chat', () => {
+  it('shows the questions with no log lines among them', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', ENV_FILE: '' },
+      input: '1\nexit\n',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const all = `${r.stdout}${r.stderr}`;
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Choose your language.');
+    expect(r.stdout).toContain('Who keeps your passport?');
+    expect(all).not.toContain('{"level"');
+    expect(all).not.toContain('SESSION_SECRET');
+  });
+
+  it('LOG_LEVEL brings the log lines back when asked', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info' },
+      input: 'exit\n',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stderr).toContain('SESSION_SECRET is not set');
+  });
+});
+
+describe('log lines for a person at a terminal', () => {
+  it('read as "level: message (fields)", never JSON', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', readableDestination((l) => void lines.push(l)));
+    logger.warn({ port: 8080, channel: 'telegram' }, 'telegram: webhook server listening');
+    logger.debug('hidden');
+    expect(lines).toEqual(['warning: telegram: webhook server listening (port=8080 channel=telegram)\n']);
+  });
+});
