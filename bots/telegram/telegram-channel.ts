@@ -31,6 +31,8 @@ export interface TelegramChannelOptions {
   apiRoot?: string;
   apiTransformer?: Transformer;
   botInfo?: UserFromGetMe;
+  /** Waits between start-up attempts to reach the Bot API (default 2 s doubling to 60 s). */
+  startupRetryDelaysMs?: readonly number[];
   /** How long `stop()` waits for turns in flight (default 10 s). */
   stopGraceMs?: number;
   /**
@@ -72,6 +74,10 @@ export async function startTelegramChannel(o: TelegramChannelOptions): Promise<T
     ...(o.apiTransformer ? { apiTransformer: o.apiTransformer } : {}),
     ...((o.apiRoot ?? config.TELEGRAM_API_ROOT) ? { apiRoot: o.apiRoot ?? config.TELEGRAM_API_ROOT } : {}),
   });
+  // (A test's transformer answers every call itself: there is no network to wait for.)
+  if (!o.apiTransformer) {
+    await waitForTelegram(o.apiRoot ?? config.TELEGRAM_API_ROOT ?? DEFAULT_API_ROOT, config.TELEGRAM_BOT_TOKEN, logger, o.startupRetryDelaysMs);
+  }
   try {
     await bot.init();
   } catch (err) {
@@ -186,3 +192,36 @@ function stopThisProcess(): void {
   process.exitCode = 1;
   process.kill(process.pid, 'SIGTERM');
 }
+
+const DEFAULT_API_ROOT = 'https://api.telegram.org';
+const STARTUP_RETRY_DELAYS_MS = [2000, 4000, 8000, 16_000, 30_000, 60_000];
+
+/**
+ * Before anything else: can the Bot API be reached at all? A machine with no network (or a firewall)
+ * gets one plain line per attempt, "cannot reach Telegram at <root>; retrying in N s", waiting
+ * longer each time, instead of a stream of retry logs; the start goes on once it answers. A token
+ * it refuses stops the start (below, in bot.init). The token is never logged: only the root.
+ */
+async function waitForTelegram(
+  root: string,
+  token: string,
+  logger: Logger,
+  delaysMs: readonly number[] = STARTUP_RETRY_DELAYS_MS,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    let status: number;
+    try {
+      status = (await fetch(`${root}/bot${token}/getMe`, { signal: AbortSignal.timeout(10_000) })).status;
+    } catch {
+      status = 0;
+    }
+    if (status === 401 || status === 404) {
+      throw new ConfigError('Telegram refused TELEGRAM_BOT_TOKEN (unauthorized): copy the token again from @BotFather.');
+    }
+    if (status !== 0) return; // Telegram answers: the start goes on
+    const wait = delaysMs[Math.min(attempt, delaysMs.length - 1)] ?? 60_000;
+    logger.warn(`cannot reach Telegram at ${root}; retrying in ${Math.round(wait / 1000)} s`);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+

@@ -299,4 +299,19 @@ describeWithRedis('the main job on Telegram, in its own process', () => {
       await new Promise((resolve) => other.close(resolve));
     }
   });
+
+  it('no network to Telegram: one plain line per attempt, waiting longer each time, not a stream of retries', async () => {
+    const closed = await freePort();
+    const main = startMain(api, { TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_MODE: 'polling', TELEGRAM_API_ROOT: `http://127.0.0.1:${closed}` });
+    await until(() => main.log().includes('retrying in 4 s'), 'the second attempt', 15_000);
+    main.child.kill('SIGTERM');
+    await exitWithin(main, 10_000);
+    const lines = main.log().split('\n').filter((l) => l.includes('Telegram'));
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual([
+      `cannot reach Telegram at http://127.0.0.1:${closed}; retrying in 2 s`,
+      `cannot reach Telegram at http://127.0.0.1:${closed}; retrying in 4 s`,
+    ]);
+    expect(main.log()).not.toContain('telegram call failed on the network');
+    expect(main.log()).not.toContain(TEST_TOKEN.split(':')[1]);
+  });
 });
