@@ -1,5 +1,5 @@
 import { loadCheckedBundle } from '../src/app.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, redisTlsCa } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { runMain } from '../src/run-main.js';
 import { RedisStatsCounter } from '../src/stats/redis-counter.js';
@@ -26,6 +26,7 @@ await runMain(async () => {
           prefix: config.REDIS_PREFIX,
           timeoutMs: config.REDIS_TIMEOUT_MS,
           logger,
+          tlsCa: redisTlsCa(config),
         });
       },
       write: (text) => process.stdout.write(text),

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { TELEGRAM_BOT_USERNAME_PATTERN, WHATSAPP_NUMBER_PATTERN } from './leaflet/links.js';
 import { randomSecret } from './privacy.js';
@@ -37,6 +38,11 @@ const envSchema = z.object({
   REDIS_URL: z.string().optional(),
   REDIS_PREFIX: z.string().optional().default('sab:'),
   REDIS_TIMEOUT_MS: numberIn(2000, 50, 60_000, 'milliseconds', true),
+  // A managed Redis with its own certificate authority: the CA certificate (PEM) to trust, with rediss://.
+  REDIS_TLS_CA_FILE: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).optional().default('polling'),
   TELEGRAM_WEBHOOK_URL: z.string().optional(),
@@ -129,6 +135,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `RESUME_PROMPT_MINUTES (${c.RESUME_PROMPT_MINUTES}) must be shorter than SESSION_TTL_HOURS (${c.SESSION_TTL_HOURS} h = ${c.SESSION_TTL_HOURS * 60} minutes): the "continue or start again?" question comes before the session expires.`,
     );
   }
+  if (c.REDIS_TLS_CA_FILE !== undefined) {
+    if (!existsSync(c.REDIS_TLS_CA_FILE)) sentences.push(`REDIS_TLS_CA_FILE names ${c.REDIS_TLS_CA_FILE}, but there is no such file.`);
+    if (!c.REDIS_URL?.toLowerCase().startsWith('rediss://')) {
+      sentences.push('REDIS_TLS_CA_FILE is set, but REDIS_URL does not start with rediss:// (Redis over TLS): use rediss://host:port.');
+    }
+  }
   if (!c.SESSION_SECRET && production) {
     sentences.push(
       'SESSION_SECRET is not set. In production it is required: it keys the hashes that replace chat ids. ' +
@@ -163,4 +175,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const checked = envSchema.parse(env);
   const secret = checked.SESSION_SECRET || randomSecret();
   return { ...checked, SESSION_SECRET: secret, secretIsRandom: !checked.SESSION_SECRET };
+}
+
+/** The TLS settings for a Redis client: the CA of REDIS_TLS_CA_FILE when set (rediss:// does the rest). */
+export function redisTlsCa(config: Partial<Pick<Config, 'REDIS_TLS_CA_FILE'>>): Buffer | undefined {
+  return config.REDIS_TLS_CA_FILE ? readFileSync(config.REDIS_TLS_CA_FILE) : undefined;
 }

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import { redisTlsCa, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { MemoryStatsCounter } from './memory-counter.js';
 import { RedisStatsCounter } from './redis-counter.js';
@@ -6,7 +6,7 @@ import type { StatsCounter } from './stats-counter.js';
 
 /** The counter chosen by REDIS_URL: Redis when set (and reachable), else memory. */
 export async function createStatsCounter(
-  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'>,
+  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> & Partial<Pick<Config, 'REDIS_TLS_CA_FILE'>>,
   logger: Logger,
 ): Promise<StatsCounter> {
   if (!config.REDIS_URL) {
@@ -18,5 +18,6 @@ export async function createStatsCounter(
     prefix: config.REDIS_PREFIX,
     timeoutMs: config.REDIS_TIMEOUT_MS,
     logger,
+    tlsCa: redisTlsCa(config),
   });
 }

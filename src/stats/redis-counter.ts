@@ -16,6 +16,8 @@ export interface RedisStatsOptions {
   timeoutMs: number;
   logger: Logger;
   ttlSeconds?: number;
+  /** The certificate authority to trust for rediss:// (REDIS_TLS_CA_FILE). */
+  tlsCa?: Buffer;
 }
 
 /**
@@ -39,6 +41,7 @@ export class RedisStatsCounter implements StatsCounter {
       commandOptions: { timeout: o.timeoutMs },
       socket: {
         connectTimeout: o.timeoutMs,
+        ...(o.tlsCa ? { tls: true as const, ca: o.tlsCa } : {}),
         // At start-up a wrong address is reported at once; later, a lost connection is retried.
         reconnectStrategy: (retries, cause) => (connected ? Math.min(100 * 2 ** retries, 10_000) : cause),
       },

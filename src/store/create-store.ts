@@ -1,4 +1,4 @@
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, redisTlsCa, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { MemorySessionStore } from './memory-store.js';
 import { RedisAccessError, RedisSessionStore } from './redis-store.js';
@@ -10,7 +10,7 @@ import type { SessionStore } from './session-store.js';
  * silently lose every conversation at the next restart and split chats between instances.
  */
 export async function createSessionStore(
-  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'>,
+  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> & Partial<Pick<Config, 'REDIS_TLS_CA_FILE'>>,
   logger: Logger,
 ): Promise<SessionStore> {
   if (!config.REDIS_URL) {
@@ -24,6 +24,7 @@ export async function createSessionStore(
       prefix: config.REDIS_PREFIX,
       timeoutMs: config.REDIS_TIMEOUT_MS,
       logger,
+      tlsCa: redisTlsCa(config),
     });
     logger.info({ redis: where, prefix: config.REDIS_PREFIX }, 'sessions are kept in Redis');
     return store;

@@ -19,6 +19,8 @@ export interface RedisSessionStoreOptions {
   logger: Logger;
   /** Connection attempts at start-up before `connect` gives up. After the first success it retries for ever. */
   startupAttempts?: number;
+  /** The certificate authority to trust for rediss:// (REDIS_TLS_CA_FILE), e.g. a managed Redis's own CA. */
+  tlsCa?: Buffer;
 }
 
 /** The connected node-redis client (its generic type, without spelling the generics out). */
@@ -197,6 +199,7 @@ export class RedisSessionStore implements SessionStore {
       disableOfflineQueue: true,
       socket: {
         connectTimeout: this.o.timeoutMs,
+        ...(this.o.tlsCa ? { tls: true as const, ca: this.o.tlsCa } : {}),
         reconnectStrategy: (retries, cause) => {
           if (!this.everReady && retries + 1 >= startupAttempts) {
             return new Error(`no answer after ${startupAttempts} attempts (${cause.message})`);
