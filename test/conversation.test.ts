@@ -77,6 +77,7 @@ describe('when the store fails', () => {
     read: () => Promise.reject(Object.assign(new Error('connection lost'), { name: 'StoreUnavailableError' })),
     write: () => Promise.reject(new Error('connection lost')),
     delete: () => Promise.reject(new Error('connection lost')),
+    claimOnce: () => Promise.reject(new Error("ECONNREFUSED")),
     close: () => Promise.resolve(),
   };
   const core = createCore({ bundle, config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 }, logger: createLogger('silent'), store: broken });

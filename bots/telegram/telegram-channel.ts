@@ -107,6 +107,8 @@ export async function startTelegramChannel(o: TelegramChannelOptions): Promise<T
       secretToken: config.TELEGRAM_WEBHOOK_SECRET,
       handleUpdate: (update) => bot.handleUpdate(update),
       logger,
+      // Every instance sharing Redis recognises a re-delivered update (ids are per bot).
+      claim: (updateId) => o.core.store.claimOnce(`telegram:${bot.botInfo.id}:${updateId}`, UPDATE_ID_TTL_S),
     });
     const host = o.host ?? config.HOST ?? '127.0.0.1';
     let port: number;
@@ -194,6 +196,8 @@ function stopThisProcess(): void {
 }
 
 const DEFAULT_API_ROOT = 'https://api.telegram.org';
+/** How long a handled update id is remembered across instances: Telegram re-sends within minutes. */
+const UPDATE_ID_TTL_S = 3600;
 const STARTUP_RETRY_DELAYS_MS = [2000, 4000, 8000, 16_000, 30_000, 60_000];
 
 /**

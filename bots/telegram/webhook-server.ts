@@ -20,6 +20,12 @@ export interface WebhookServerOptions {
   /** Processes one update (the bot's `handleUpdate`). */
   handleUpdate: (update: Update) => Promise<void>;
   logger: Logger;
+  /**
+   * True when this instance is the first, of all instances sharing the store, to take this update
+   * id (a short-lived key, set only if absent). When the store cannot answer, the update is handled:
+   * her message is never dropped for a store failure (the turn itself then sends the help numbers).
+   */
+  claim?: (updateId: number) => Promise<boolean>;
 }
 
 /**
@@ -127,8 +133,15 @@ export class WebhookServer {
     if (this.inFlight.has(id) || this.seen.has(id)) return;
     this.seen.add(id);
     if (this.seen.size > REMEMBERED_UPDATE_IDS) this.seen.delete(this.seen.values().next().value!);
-    const task = this.o
-      .handleUpdate(update)
+    const claim = this.o.claim;
+    const first = claim
+      ? claim(id).catch((err) => {
+          this.o.logger.warn({ err: errorName(err) }, 'could not check the update id with the store; handling it');
+          return true;
+        })
+      : Promise.resolve(true);
+    const task = first
+      .then((mine) => (mine ? this.o.handleUpdate(update) : undefined))
       .catch((err) => this.o.logger.error({ err: errorName(err) }, 'telegram update failed'))
       .finally(() => this.inFlight.delete(id));
     this.inFlight.set(id, task);

@@ -29,9 +29,20 @@ export class MemorySessionStore implements SessionStore {
     this.items.delete(key);
   }
 
+  async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    const now = this.now();
+    const until = this.claims.get(key);
+    if (until !== undefined && until > now) return false;
+    this.claims.set(key, now + ttlSeconds * 1000);
+    return true;
+  }
+
+  private readonly claims = new Map<string, number>();
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.items.clear();
+    this.claims.clear();
   }
 
   /** Number of live sessions (for tests and the benchmark). */
@@ -52,5 +63,6 @@ export class MemorySessionStore implements SessionStore {
   private sweep(): void {
     const now = this.now();
     for (const [k, v] of this.items) if (v.expiresAt <= now) this.items.delete(k);
+    for (const [k, until] of this.claims) if (until <= now) this.claims.delete(k);
   }
 }

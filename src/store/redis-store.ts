@@ -167,6 +167,13 @@ export class RedisSessionStore implements SessionStore {
     await this.command('delete', (client) => client.del(this.keyOf(chatRef)));
   }
 
+  async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    const set = await this.command('claim', (client) =>
+      client.set(`${this.o.prefix}u:${key}`, '1', { NX: true, EX: Math.max(1, Math.ceil(ttlSeconds)) }),
+    );
+    return set === 'OK';
+  }
+
   /** Bytes Redis uses for this chat's key and value (MEMORY USAGE), or null when there is none. */
   async memoryUsage(chatRef: string): Promise<number | null> {
     return this.command('memory usage', (client) => client.memoryUsage(this.keyOf(chatRef)));

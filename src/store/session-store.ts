@@ -32,6 +32,12 @@ export interface SessionStore {
   write(key: string, value: SessionRecord, expectedVersion: number, ttlSeconds: number): Promise<boolean>;
   /** Removes the record. Deleting a missing key is fine. */
   delete(key: string): Promise<void>;
+  /**
+   * True for the first caller that claims `key` within `ttlSeconds`, false for every later one, on
+   * every instance sharing the store: how a repeated delivery (Telegram re-sending an update) is
+   * recognised whichever instance it reaches. The key says nothing about anyone (an update id).
+   */
+  claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
   /** Releases connections. */
   close(): Promise<void>;
 }

@@ -191,6 +191,16 @@ export function describeSessionStoreContract(
       }
     });
 
+    it('claims a key once: the first caller gets true, every later one false, until the claim expires', async () => {
+      const key = `update:${freshRef()}`;
+      const claims = await Promise.all([store.claimOnce(key, 1), store.claimOnce(key, 1), store.claimOnce(key, 1)]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.claimOnce(key, 1)).toBe(false);
+      expect(await store.claimOnce(`${key}:other`, 1)).toBe(true);
+      await subject.elapse(1.2);
+      expect(await store.claimOnce(key, 1)).toBe(true);
+    });
+
     // Two instances (or two overlapping calls) that read the same version: exactly one may win.
     it('lets exactly one of two simultaneous writes with the same expected version succeed', async () => {
       const ref = freshRef();

@@ -35,6 +35,9 @@ export class RecordingStore implements SessionStore {
   async delete(key: string): Promise<void> {
     return this.inner.delete(key);
   }
+  async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    return this.inner.claimOnce(key, ttlSeconds);
+  }
   async close(): Promise<void> {
     return this.inner.close();
   }

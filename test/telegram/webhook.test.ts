@@ -173,3 +173,56 @@ describe('the webhook server', () => {
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
   });
 });
+
+describe('several instances sharing one store', () => {
+  it('a re-delivered update is handled once, whichever instance it reaches (the update id is claimed in the store)', async () => {
+    const shared = new TelegramHarness({ locales: ['en'] });
+    const handled: number[] = [];
+    const servers = [0, 1].map(
+      () =>
+        new WebhookServer({
+          path: PATH,
+          secretToken: WEBHOOK_SECRET,
+          handleUpdate: async (u) => void handled.push(u.update_id),
+          logger: shared.logger,
+          claim: (id) => shared.core.store.claimOnce(`telegram:1:${id}`, 3600),
+        }),
+    );
+    running.push(...servers);
+    const ports = await Promise.all(servers.map((s) => s.listen(0, '127.0.0.1')));
+    const update = shared.fake.text(newUser(), '1');
+    for (const port of [...ports, ...ports]) {
+      const res = await fetch(`http://127.0.0.1:${port}${PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SECRET_HEADER]: WEBHOOK_SECRET },
+        body: JSON.stringify(update),
+      });
+      expect(res.status).toBe(200);
+    }
+    await Promise.all(servers.map((s) => s.idle()));
+    expect(handled).toEqual([update.update_id]);
+  });
+
+  it('when the store cannot answer, the update is still handled (never dropped for a store failure)', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const handled: number[] = [];
+    const server = new WebhookServer({
+      path: PATH,
+      secretToken: WEBHOOK_SECRET,
+      handleUpdate: async (u) => void handled.push(u.update_id),
+      logger: h.logger,
+      claim: () => Promise.reject(new Error('ECONNREFUSED')),
+    });
+    running.push(server);
+    const port = await server.listen(0, '127.0.0.1');
+    const update = h.fake.text(newUser(), '1');
+    await fetch(`http://127.0.0.1:${port}${PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SECRET_HEADER]: WEBHOOK_SECRET },
+      body: JSON.stringify(update),
+    });
+    await server.idle();
+    expect(handled).toEqual([update.update_id]);
+  });
+});
+
