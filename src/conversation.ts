@@ -33,6 +33,8 @@ export interface TurnOutcome {
   failed: boolean;
   /** Anonymous events for counting. */
   events: TurnEvent[];
+  /** The message whose answer buttons were live before this turn (kept in the session, shared by every instance). */
+  liveKeyboard?: number;
 }
 
 /** Receives anonymous events (see src/stats). Failures here never reach the user. */
@@ -159,18 +161,20 @@ export class Conversations {
   }
 
   /**
-   * Adds the ids of messages the bot just sent, so quick exit can delete them. Resolves to
+   * Adds the ids of messages the bot just sent, so quick exit can delete them, and (Telegram) the
+   * message whose answer buttons are now live, so the next turn removes them on any instance. Resolves to
    * `'gone'` when the chat has no session any more (she exited meanwhile, perhaps through another
    * instance): the channel should delete those messages at once, since no exit will.
    */
-  rememberMessages(chatRef: string, ids: number[]): Promise<'kept' | 'gone' | 'failed'> {
-    if (ids.length === 0) return Promise.resolve('kept');
+  rememberMessages(chatRef: string, ids: number[], liveKeyboard?: number): Promise<'kept' | 'gone' | 'failed'> {
+    if (ids.length === 0 && liveKeyboard === undefined) return Promise.resolve('kept');
     return this.serialise(chatRef, async () => {
       try {
         for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
           const current = await this.o.store.read(chatRef);
           if (!current) return 'gone';
-          const record = { ...current.value, m: this.withIds(current.value.m, ids) };
+          const record: SessionRecord = { ...current.value, m: this.withIds(current.value.m, ids) };
+          if (liveKeyboard !== undefined) record.k = liveKeyboard;
           if (await this.o.store.write(chatRef, record, current.version, this.o.ttlSeconds)) return 'kept';
         }
       } catch (err) {
@@ -213,10 +217,12 @@ export class Conversations {
           }
           return this.outcome(result, opts.channel, true, toDelete);
         }
-        if (!result.changed && ids.length === 0 && current) return this.outcome(result, opts.channel, false, []);
+        const live = current?.value.k !== undefined ? { liveKeyboard: current.value.k } : {};
+        if (!result.changed && ids.length === 0 && current) return { ...this.outcome(result, opts.channel, false, []), ...live };
+        // The live keyboard is not carried over: the channel removes it now and records the next one.
         const record: SessionRecord = { s: result.snapshot, ...this.messagesField(current?.value.m, ids) };
         if (await this.o.store.write(chatRef, record, current?.version ?? 0, this.o.ttlSeconds)) {
-          return this.outcome(result, opts.channel, false, []);
+          return { ...this.outcome(result, opts.channel, false, []), ...live };
         }
         // Another instance handled a message of this chat meanwhile: run the turn again on its result.
       }

@@ -190,7 +190,9 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     memory.setLanguage(ref, outcome.lang);
     // The question answered loses its buttons: the one tapped, or the one she answered by typing.
     // Inline keyboards cannot be removed with `remove_keyboard`: the message's markup is edited.
-    const live = memory.liveKeyboard(ref);
+    // The session says which message has live buttons (any instance may have sent it); this
+    // process's memory is the fallback when the store could not record it.
+    const live = outcome.liveKeyboard ?? memory.liveKeyboard(ref);
     memory.forgetLiveKeyboard(ref);
     for (const id of new Set([opts.tappedMessageId, live])) {
       if (id !== undefined) await removeKeyboard(ctx.api, chatId, id);
@@ -205,7 +207,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     if (reply.withKeyboard !== undefined) memory.setLiveKeyboard(ref, reply.withKeyboard);
     const ids = [...memory.takeUnrecorded(ref), ...sent];
     memory.addKnown(ref, [...(opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : []), ...sent]);
-    const remembered = await conversations.rememberMessages(ref, ids);
+    const remembered = await conversations.rememberMessages(ref, ids, reply.withKeyboard);
     // She exited meanwhile (through another instance): no later exit will erase these, so now.
     if (remembered === 'gone') await eraseMessages(ctx.api, chatId, ids, logger);
     // The store failed: this process keeps them, so that her next exit here erases them.

@@ -10,6 +10,8 @@ export type MessageIdGroup = [number, ...number[]];
 export interface SessionRecord {
   s: Snapshot;
   m?: MessageIdGroup[];
+  /** Telegram: the id of the message whose answer buttons are live, so any instance can remove them. */
+  k?: number;
 }
 
 /** A stored value with the version used for compare-and-set. */
