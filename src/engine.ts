@@ -481,7 +481,9 @@ export class Engine {
   private matchChoice(question: Extract<Intent, { type: 'question' }>, text: string, lang: string | null): string | undefined {
     if (text.length > MAX_TEXT_INPUT) return undefined;
     const n = typedNumber(text);
-    if (n !== undefined) return question.choices[n - 1]?.id;
+    const byNumber = n === undefined ? undefined : question.choices[n - 1]?.id;
+    if (byNumber !== undefined) return byNumber;
+    // A number that is no answer's number may still be an answer typed as a number (hours: "14").
     const typed = normaliseText(text);
     if (!typed) return undefined;
     return this.wordsFor(question, lang ?? 'en').get(typed);

@@ -54,6 +54,14 @@ describe('typed words in every language', () => {
     }
   });
 
+  it.each(bundle.localeCodes)('%s: hours typed as a number ("14") are understood; 1 to 3 stay the answers\' numbers', (lang) => {
+    expect(typeAt(lang, 'hours', '14').snapshot?.answers.hours).toBe('13_to_15');
+    expect(typeAt(lang, 'hours', '８').snapshot?.answers.hours).toBe('up_to_12');
+    expect(typeAt(lang, 'hours', '18').snapshot?.answers.hours).toBe('16_or_more');
+    expect(typeAt(lang, 'hours', '2').snapshot?.answers.hours).toBe('13_to_15');
+    expect(typeAt(lang, 'hours', '99').snapshot?.answers.hours).toBeUndefined();
+  });
+
   it('a language typed by name in Latin letters or its own script chooses it at the language menu', () => {
     const cases: [string, string][] = [
       ['nepali', 'ne'],
