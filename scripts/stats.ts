@@ -15,14 +15,16 @@ await runMain(async () => {
       argv: process.argv.slice(2),
       bundle: loadCheckedBundle(),
       openCounter: async () => {
-        if (!config.REDIS_URL) {
+        if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES?.length) {
           throw new ConfigError(
             'REDIS_URL is not set. Without Redis the bot keeps its counts in its own memory, where no other ' +
               'program can read them (and they are lost on restart). Set REDIS_URL to the Redis the bot uses, then run this again.',
           );
         }
+        const cluster = config.REDIS_CLUSTER_NODES;
         return RedisStatsCounter.connect({
-          url: config.REDIS_URL,
+          url: cluster?.[0] ?? config.REDIS_URL!,
+          ...(cluster?.length ? { clusterNodes: cluster } : {}),
           prefix: config.REDIS_PREFIX,
           timeoutMs: config.REDIS_TIMEOUT_MS,
           logger,

@@ -37,6 +37,15 @@ const envSchema = z.object({
   RESUME_PROMPT_MINUTES: numberIn(30, 0.1, 43_200, 'minutes'),
   REDIS_URL: z.string().optional(),
   REDIS_PREFIX: z.string().optional().default('sab:'),
+  // A Redis Cluster: its seed nodes, comma-separated (e.g. redis://10.0.0.1:6379,redis://10.0.0.2:6379).
+  // Set instead of REDIS_URL; the bot learns the rest of the cluster from the first that answers.
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined))
+    .refine((v) => v === undefined || (v.length > 0 && v.every((u) => /^rediss?:\/\/\S+$/i.test(u))), {
+      message: 'must be the cluster\'s seed nodes, comma-separated, each like redis://10.0.0.1:6379',
+    }),
   REDIS_TIMEOUT_MS: numberIn(2000, 50, 60_000, 'milliseconds', true),
   // A managed Redis with its own certificate authority: the CA certificate (PEM) to trust, with rediss://.
   REDIS_TLS_CA_FILE: z
@@ -135,9 +144,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `RESUME_PROMPT_MINUTES (${c.RESUME_PROMPT_MINUTES}) must be shorter than SESSION_TTL_HOURS (${c.SESSION_TTL_HOURS} h = ${c.SESSION_TTL_HOURS * 60} minutes): the "continue or start again?" question comes before the session expires.`,
     );
   }
+  if (c.REDIS_CLUSTER_NODES && c.REDIS_URL) {
+    sentences.push('REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis server, or REDIS_CLUSTER_NODES for a Redis Cluster, not both.');
+  }
   if (c.REDIS_TLS_CA_FILE !== undefined) {
     if (!existsSync(c.REDIS_TLS_CA_FILE)) sentences.push(`REDIS_TLS_CA_FILE names ${c.REDIS_TLS_CA_FILE}, but there is no such file.`);
-    if (!c.REDIS_URL?.toLowerCase().startsWith('rediss://')) {
+    if (![c.REDIS_URL, ...(c.REDIS_CLUSTER_NODES ?? [])].some((u) => u?.toLowerCase().startsWith('rediss://'))) {
       sentences.push('REDIS_TLS_CA_FILE is set, but REDIS_URL does not start with rediss:// (Redis over TLS): use rediss://host:port.');
     }
   }

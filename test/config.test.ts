@@ -68,3 +68,18 @@ describe('HOST', () => {
     expect(() => loadConfig({ HOST: 'my server' })).toThrow('HOST: must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0');
   });
 });
+
+describe('REDIS_CLUSTER_NODES', () => {
+  it('a comma-separated list of seed nodes; not together with REDIS_URL; nonsense is refused', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'redis://10.0.0.1:6379, redis://10.0.0.2:6379' }).REDIS_CLUSTER_NODES).toEqual([
+      'redis://10.0.0.1:6379',
+      'redis://10.0.0.2:6379',
+    ]);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:6379' })).toThrow(
+      "REDIS_CLUSTER_NODES: must be the cluster's seed nodes, comma-separated, each like redis://10.0.0.1:6379",
+    );
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis://10.0.0.1:6379', REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      'REDIS_URL and REDIS_CLUSTER_NODES are both set',
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { errorName } from '../conversation.js';
 import type { TurnEvent } from '../engine.js';
 import type { Logger } from '../log.js';
@@ -18,6 +18,8 @@ export interface RedisStatsOptions {
   ttlSeconds?: number;
   /** The certificate authority to trust for rediss:// (REDIS_TLS_CA_FILE). */
   tlsCa?: Buffer;
+  /** A Redis Cluster's seed nodes (REDIS_CLUSTER_NODES): each week's hash lives on the node of its key. */
+  clusterNodes?: readonly string[];
 }
 
 /**
@@ -34,18 +36,24 @@ export class RedisStatsCounter implements StatsCounter {
   /** Connects, or throws StatsUnavailableError naming REDIS_URL when Redis cannot be reached now. */
   static async connect(o: RedisStatsOptions): Promise<RedisStatsCounter> {
     let connected = false;
-    const client = createClient({
-      url: o.url,
-      // Commands fail fast while disconnected instead of piling up in memory.
-      disableOfflineQueue: true,
-      commandOptions: { timeout: o.timeoutMs },
-      socket: {
-        connectTimeout: o.timeoutMs,
-        ...(o.tlsCa ? { tls: true as const, ca: o.tlsCa } : {}),
-        // At start-up a wrong address is reported at once; later, a lost connection is retried.
-        reconnectStrategy: (retries, cause) => (connected ? Math.min(100 * 2 ** retries, 10_000) : cause),
-      },
-    });
+    const socket = {
+      connectTimeout: o.timeoutMs,
+      ...(o.tlsCa ? { tls: true as const, ca: o.tlsCa } : {}),
+      // At start-up a wrong address is reported at once; later, a lost connection is retried.
+      reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(100 * 2 ** retries, 10_000) : cause),
+    };
+    // One key per command (a week's hash), so a cluster client routes each; MULTI stays on one key.
+    const client = (
+      o.clusterNodes
+        ? createCluster({ rootNodes: o.clusterNodes.map((url) => ({ url })), defaults: { disableOfflineQueue: true, socket } })
+        : createClient({
+            url: o.url,
+            // Commands fail fast while disconnected instead of piling up in memory.
+            disableOfflineQueue: true,
+            commandOptions: { timeout: o.timeoutMs },
+            socket,
+          })
+    ) as unknown as Client;
     // Without a listener an 'error' event would crash the process; messages can echo the URL.
     client.on('error', (err: unknown) => o.logger.warn({ err: errorName(err) }, 'stats: Redis connection error'));
     try {

@@ -10,9 +10,10 @@ import type { SessionStore } from './session-store.js';
  * silently lose every conversation at the next restart and split chats between instances.
  */
 export async function createSessionStore(
-  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> & Partial<Pick<Config, 'REDIS_TLS_CA_FILE'>>,
+  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> & Partial<Pick<Config, 'REDIS_TLS_CA_FILE' | 'REDIS_CLUSTER_NODES'>>,
   logger: Logger,
 ): Promise<SessionStore> {
+  if (config.REDIS_CLUSTER_NODES?.length) return createClusterStore(config, config.REDIS_CLUSTER_NODES, logger);
   if (!config.REDIS_URL) {
     logger.info('sessions are kept in memory (set REDIS_URL to keep them across restarts)');
     return new MemorySessionStore();
@@ -42,6 +43,39 @@ export async function createSessionStore(
       `REDIS_URL is set (${where}) but Redis does not answer there: ${reason}.\n` +
         'Start Redis, or correct REDIS_URL, or leave REDIS_URL empty to keep sessions in memory ' +
         '(then they are lost when the bot restarts).',
+    );
+  }
+}
+
+/** Sessions in a Redis Cluster (REDIS_CLUSTER_NODES); start-up stops with one sentence when it cannot be used. */
+async function createClusterStore(
+  config: Pick<Config, 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> & Partial<Pick<Config, 'REDIS_TLS_CA_FILE'>>,
+  nodes: readonly string[],
+  logger: Logger,
+): Promise<SessionStore> {
+  const where = nodes.map(redisUrlWithoutSecrets).join(', ');
+  try {
+    const store = await RedisSessionStore.connect({
+      url: nodes[0]!,
+      clusterNodes: nodes,
+      prefix: config.REDIS_PREFIX,
+      timeoutMs: config.REDIS_TIMEOUT_MS,
+      logger,
+      tlsCa: redisTlsCa(config),
+    });
+    logger.info({ redisCluster: where, prefix: config.REDIS_PREFIX }, 'sessions are kept in a Redis Cluster');
+    return store;
+  } catch (err) {
+    if (err instanceof RedisAccessError) {
+      throw new ConfigError(
+        `REDIS_CLUSTER_NODES (${where}) answer, but Redis refused to write, read and delete a key under REDIS_PREFIX "${err.prefix}" (${err.code}).`,
+      );
+    }
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+    const reason = nodes.reduce((text, url) => withoutSecrets(text, url), cause instanceof Error ? cause.message : String(cause));
+    throw new ConfigError(
+      `REDIS_CLUSTER_NODES is set (${where}) but the cluster cannot be used: ${reason}.\n` +
+        'Start the cluster, or correct REDIS_CLUSTER_NODES (seed nodes, comma-separated).',
     );
   }
 }

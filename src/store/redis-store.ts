@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import type { Logger } from '../log.js';
 import {
   StoreUnavailableError,
@@ -21,10 +21,35 @@ export interface RedisSessionStoreOptions {
   startupAttempts?: number;
   /** The certificate authority to trust for rediss:// (REDIS_TLS_CA_FILE), e.g. a managed Redis's own CA. */
   tlsCa?: Buffer;
+  /**
+   * A Redis Cluster instead of one server (REDIS_CLUSTER_NODES): seed node URLs. node-redis's
+   * cluster client routes each command by its key (every operation here has one key).
+   */
+  clusterNodes?: readonly string[];
 }
 
-/** The connected node-redis client (its generic type, without spelling the generics out). */
-type Client = ReturnType<typeof createClient>;
+/**
+ * What the store needs of a node-redis client, a single server's or a cluster's (both have these,
+ * with generic types too wide to write out; one key per command, so a cluster routes each).
+ */
+interface Client {
+  connect(): Promise<unknown>;
+  ping?(): Promise<unknown>;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, options: { PX?: number; EX?: number; NX?: boolean }): Promise<string | null>;
+  del(key: string): Promise<number>;
+  evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  memoryUsage(key: string): Promise<number | null>;
+  close(): Promise<unknown>;
+  destroy(): unknown;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  readonly isOpen: boolean;
+  readonly isReady?: boolean;
+}
+
+/** After a failed command, a cluster client is rebuilt at most this often (it then re-discovers the topology). */
+const CLUSTER_REBUILD_MIN_MS = 1000;
 
 // === Stored format
 
@@ -103,7 +128,8 @@ export class RedisSessionStore implements SessionStore {
       // the connection and then says nothing.
       const attempts = o.startupAttempts ?? 3;
       await withDeadline(client.connect(), attempts * (o.timeoutMs + 2000), 'connecting');
-      await withDeadline(client.ping(), o.timeoutMs, 'PING');
+      if (client.ping) await withDeadline(client.ping(), o.timeoutMs, 'PING');
+      if (o.clusterNodes) store.onReady(); // a cluster client emits no 'ready' of its own
       await store.checkAccess();
       return store;
     } catch (err) {
@@ -184,7 +210,7 @@ export class RedisSessionStore implements SessionStore {
     this.closing = true;
     const client = this.client;
     if (!client.isOpen) return;
-    if (!client.isReady) {
+    if (client.isReady === false || (this.o.clusterNodes && !this.healthy)) {
       this.closeNow();
       return;
     }
@@ -198,6 +224,7 @@ export class RedisSessionStore implements SessionStore {
   // === Connection handling
 
   private newClient(): Client {
+    if (this.o.clusterNodes) return this.newClusterClient(this.o.clusterNodes);
     const startupAttempts = this.o.startupAttempts ?? 3;
     const client = createClient({
       url: this.o.url,
@@ -223,15 +250,62 @@ export class RedisSessionStore implements SessionStore {
     client.on('ready', () => {
       if (client === this.client) this.onReady();
     });
+    return client as unknown as Client;
+  }
+
+  /**
+   * A cluster client: it learns the topology from the first seed node that answers. It does not
+   * follow a failover by itself (a dead master's slots keep failing), so after a failed command the
+   * store rebuilds it (at most once a second), and the new one finds the promoted replica.
+   */
+  private newClusterClient(nodes: readonly string[]): Client {
+    const client = createCluster({
+      rootNodes: nodes.map((url) => ({ url })),
+      defaults: {
+        disableOfflineQueue: true,
+        socket: {
+          connectTimeout: this.o.timeoutMs,
+          ...(this.o.tlsCa ? { tls: true as const, ca: this.o.tlsCa } : {}),
+          reconnectStrategy: (retries: number) => reconnectDelayMs(retries),
+        },
+      },
+    }) as unknown as Client;
+    client.on('error', (err: unknown) => {
+      if (client === this.client) this.onConnectionError(err);
+    });
     return client;
+  }
+
+  private lastRebuild = 0;
+
+  /** Cluster only: a command failed for another reason than Redis's own answer: rebuild the client. */
+  private afterClusterFailure(client: Client, err: unknown): void {
+    if (!this.o.clusterNodes || this.closing || client !== this.client) return;
+    if (err instanceof Error && /^[A-Z][A-Z_]{2,} /.test(err.message) && !/^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN)/.test(err.message)) return;
+    const now = Date.now();
+    if (now - this.lastRebuild < CLUSTER_REBUILD_MIN_MS) return;
+    this.lastRebuild = now;
+    this.healthy = false;
+    destroyQuietly(client);
+    const next = this.newClient();
+    this.client = next;
+    next.connect().then(
+      () => {
+        if (next === this.client) this.onReady();
+      },
+      () => {},
+    );
   }
 
   /** Runs one command on the current connection with the REDIS_TIMEOUT_MS deadline. */
   private async command<T>(operation: string, run: (client: Client) => Promise<T>): Promise<T> {
     const client = this.client;
     try {
-      return await withDeadline(run(client), this.o.timeoutMs, operation, () => this.replace(client));
+      const result = await withDeadline(run(client), this.o.timeoutMs, operation, () => this.replace(client));
+      if (this.o.clusterNodes && !this.healthy && client === this.client) this.onReady();
+      return result;
     } catch (err) {
+      this.afterClusterFailure(client, err);
       throw unavailable(operation, err);
     }
   }
