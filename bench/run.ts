@@ -6,19 +6,19 @@
  *
  * BENCH_QUICK=1 shortens every phase (for a smoke run); the README's figures come from a full run.
  */
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { createClient } from 'redis';
-import { createTelegramBot } from '../bots/telegram/telegram-bot.js';
-import { createCore, loadCheckedBundle, PROJECT_ROOT } from '../src/app.js';
+import { PROJECT_ROOT } from '../src/app.js';
 import { createLogger } from '../src/log.js';
 import { chatRef } from '../src/privacy.js';
 import { RedisSessionStore } from '../src/store/redis-store.js';
 import { BENCH_BOT_INFO, captureApi, seededRandom, SimulatedWorker, textUpdate, tapUpdate } from './telegram-driver.js';
+import { completeAssessments, figures, ourBot, round, type Figures, type Handler } from './workload.js';
 import { loadEnvFile } from '../src/env-file.js';
 
 // The same settings file as every other command (REDIS_URL may be there); the environment wins.
@@ -29,37 +29,8 @@ const PREFIX = `bench:${process.pid}:`;
 const SECRET = 'bench-secret-not-for-production';
 const logger = createLogger('silent');
 
-// === Measuring
-
-interface Figures {
-  updates: number;
-  seconds: number;
-  perSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-function figures(latencies: number[], seconds: number): Figures {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
-  return {
-    updates: latencies.length,
-    seconds: round(seconds),
-    perSecond: Math.round(latencies.length / seconds),
-    p50: at(0.5),
-    p95: at(0.95),
-    p99: at(0.99),
-    max: round(sorted.at(-1) ?? 0),
-  };
-}
-
-const round = (n: number) => Math.round(n * 100) / 100;
-
 // === The two bots
 
-type Handler = (u: Update) => Promise<void>;
 
 async function floorBot(redis: ReturnType<typeof createClient>) {
   const api = captureApi();
@@ -75,50 +46,7 @@ async function floorBot(redis: ReturnType<typeof createClient>) {
   return { handle: ((u) => bot.handleUpdate(u)) as Handler, api };
 }
 
-async function ourBot(store: RedisSessionStore) {
-  const api = captureApi();
-  const bundle = loadCheckedBundle();
-  const core = createCore({ bundle, config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 }, logger, store });
-  const bot = createTelegramBot({
-    core,
-    config: { TELEGRAM_BOT_TOKEN: '1:ours' },
-    logger,
-    secret: SECRET,
-    botInfo: BENCH_BOT_INFO,
-    apiTransformer: api.transformer,
-  });
-  await bot.init();
-  return { handle: ((u) => bot.handleUpdate(u)) as Handler, api, core };
-}
-
 // === Workloads
-
-/** N workers each complete a full assessment; `concurrency` of them at a time. */
-async function completeAssessments(
-  handle: Handler,
-  keyboards: ReturnType<typeof captureApi>['keyboards'],
-  firstChat: number,
-  n: number,
-  concurrency: number,
-): Promise<{ fig: Figures; workers: SimulatedWorker[] }> {
-  const random = seededRandom(42);
-  const workers = Array.from({ length: n }, (_, i) => new SimulatedWorker(firstChat + i, random));
-  const latencies: number[] = [];
-  let nextWorker = 0;
-  const t0 = performance.now();
-  const lane = async () => {
-    while (nextWorker < workers.length) {
-      const w = workers[nextWorker++]!;
-      for (let u = w.next(keyboards); u; u = w.next(keyboards)) {
-        const s = performance.now();
-        await handle(u);
-        latencies.push(performance.now() - s);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  return { fig: figures(latencies, (performance.now() - t0) / 1000), workers };
-}
 
 /** The floor's equivalent: the same number of updates, the same shape (a /start then taps). */
 async function floorWorkload(handle: Handler, firstChat: number, n: number, perWorker: number, concurrency: number) {
@@ -247,6 +175,44 @@ function coldBoot(): { toReadyMs: number; wallMs: number; runner: string } {
   return { toReadyMs: round(best.ready), wallMs: round(best.wall), runner: 'node --import tsx (TypeScript compiled at start)' };
 }
 
+// === Horizontal: several instances, each in its own process, sharing one Redis (or a cluster)
+
+/**
+ * `instances` bot processes complete `workersEach` assessments each, all started at once; the
+ * throughput is every update handled divided by the time until the last one finished.
+ */
+async function horizontal(
+  instances: number,
+  workersEach: number,
+  target: { url: string; clusterNodes?: string[] },
+  prefix: string,
+): Promise<{ instances: number; updates: number; seconds: number; perSecond: number; p99: number }> {
+  const children = Array.from({ length: instances }, (_, i) =>
+    fork(join(PROJECT_ROOT, 'bench', 'instance.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      env: {
+        ...process.env,
+        BENCH_JOB: JSON.stringify({ ...target, prefix, secret: SECRET, firstChat: 20_000_000 + i * 1_000_000, workers: workersEach, concurrency: 16 }),
+      },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    }),
+  );
+  await Promise.all(children.map((c) => new Promise((resolve) => c.once('message', resolve))));
+  const t0 = performance.now();
+  const results = await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<Figures>((resolve) => {
+          c.once('message', (m) => resolve((m as { fig: Figures }).fig));
+          c.send('go');
+        }),
+    ),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const updates = results.reduce((a, r) => a + r.updates, 0);
+  return { instances, updates, seconds: round(seconds), perSecond: Math.round(updates / seconds), p99: Math.max(...results.map((r) => r.p99)) };
+}
+
 // === Main
 
 const redis = createClient({ url: REDIS_URL });
@@ -257,7 +223,7 @@ const N = QUICK ? 50 : 400;
 const CONCURRENCY = 32;
 
 try {
-  const ours = await ourBot(store);
+  const ours = await ourBot(store, logger, SECRET);
   const floor = await floorBot(redis);
 
   // Warm up both (JIT, script cache).
@@ -293,6 +259,23 @@ try {
     withStored[String(count)] = { ...run.fig, bytesPerSession: bytes };
   }
 
+  // Horizontal: one and three instances on the same Redis, and one instance on a local Redis Cluster.
+  const workersEach = QUICK ? 20 : 150;
+  const oneInstance = await horizontal(1, workersEach * 3, { url: REDIS_URL }, PREFIX);
+  const threeInstances = await horizontal(3, workersEach, { url: REDIS_URL }, PREFIX);
+  let onCluster: Awaited<ReturnType<typeof horizontal>> | { skipped: string };
+  try {
+    const { ThrowawayCluster } = await import('../test/helpers/throwaway-cluster.js');
+    const cluster = await ThrowawayCluster.start();
+    try {
+      onCluster = await horizontal(1, workersEach * 3, { url: cluster.urls[0]!, clusterNodes: cluster.urls }, 'bench-cluster:');
+    } finally {
+      await cluster.stop();
+    }
+  } catch (err) {
+    onCluster = { skipped: `no local cluster (${err instanceof Error ? err.message : String(err)})` };
+  }
+
   const boot = coldBoot();
   const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
@@ -311,6 +294,7 @@ try {
     paced: { rate, ...paced.fig, target: 'p99 < 20 ms at 500 updates/s' },
     redisBytesPerSession: { midAssessment: bytesMid, atResult: bytesEnd, target: '<= 1024' },
     withStoredSessions: withStored,
+    horizontal: { oneInstance, threeInstances, onCluster, cores: cpus().length },
     peakRssMb: rssMb,
     coldBoot: { ...boot, target: '< 1000 ms' },
   };
@@ -321,6 +305,9 @@ try {
     ['ours (full bot, Redis)', oursRun.fig.perSecond, oursRun.fig.p50, oursRun.fig.p95, oursRun.fig.p99],
     [`ours paced ${rate}/s x ${seconds}s`, paced.fig.perSecond, paced.fig.p50, paced.fig.p95, paced.fig.p99],
     ...Object.entries(withStored).map(([k, v]) => [`ours with ${k} sessions stored`, v.perSecond, v.p50, v.p95, v.p99]),
+    ['1 instance process, Redis', oneInstance.perSecond, '', '', oneInstance.p99],
+    ['3 instance processes, one Redis', threeInstances.perSecond, '', '', threeInstances.p99],
+    ...('perSecond' in onCluster ? [['1 instance process, Redis Cluster', onCluster.perSecond, '', '', onCluster.p99]] : []),
   ];
   console.log(`\nBenchmark (${result.machine})${QUICK ? ' [QUICK]' : ''}\n`);
   for (const row of table) console.log(row.map((c, i) => String(c).padEnd(i === 0 ? 36 : 11)).join(''));

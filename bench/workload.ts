@@ -1,0 +1,87 @@
+/**
+ * What the benchmark and its instance processes share: the real bot wired to captured Bot API calls,
+ * simulated workers completing assessments, and the figures of a run.
+ */
+import type { Update } from 'grammy/types';
+import { createTelegramBot } from '../bots/telegram/telegram-bot.js';
+import { createCore, loadCheckedBundle } from '../src/app.js';
+import type { Logger } from '../src/log.js';
+import type { SessionStore } from '../src/store/session-store.js';
+import { BENCH_BOT_INFO, captureApi, seededRandom, SimulatedWorker } from './telegram-driver.js';
+
+export type Handler = (u: Update) => Promise<void>;
+
+// === Measuring
+
+export interface Figures {
+  updates: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export function figures(latencies: number[], seconds: number): Figures {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  return {
+    updates: latencies.length,
+    seconds: round(seconds),
+    perSecond: Math.round(latencies.length / seconds),
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: round(sorted.at(-1) ?? 0),
+  };
+}
+
+export const round = (n: number) => Math.round(n * 100) / 100;
+
+
+/** The real bot (engine, flows, texts, the given store), its Bot API calls captured in-process. */
+export async function ourBot(store: SessionStore, logger: Logger, secret: string) {
+  const api = captureApi();
+  const bundle = loadCheckedBundle();
+  const core = createCore({ bundle, config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 }, logger, store });
+  const bot = createTelegramBot({
+    core,
+    config: { TELEGRAM_BOT_TOKEN: '1:ours' },
+    logger,
+    secret,
+    botInfo: BENCH_BOT_INFO,
+    apiTransformer: api.transformer,
+  });
+  await bot.init();
+  return { handle: ((u) => bot.handleUpdate(u)) as Handler, api, core };
+}
+
+
+export /** N workers each complete a full assessment; `concurrency` of them at a time. */
+async function completeAssessments(
+  handle: Handler,
+  keyboards: ReturnType<typeof captureApi>['keyboards'],
+  firstChat: number,
+  n: number,
+  concurrency: number,
+): Promise<{ fig: Figures; workers: SimulatedWorker[] }> {
+  const random = seededRandom(42);
+  const workers = Array.from({ length: n }, (_, i) => new SimulatedWorker(firstChat + i, random));
+  const latencies: number[] = [];
+  let nextWorker = 0;
+  const t0 = performance.now();
+  const lane = async () => {
+    while (nextWorker < workers.length) {
+      const w = workers[nextWorker++]!;
+      for (let u = w.next(keyboards); u; u = w.next(keyboards)) {
+        const s = performance.now();
+        await handle(u);
+        latencies.push(performance.now() - s);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return { fig: figures(latencies, (performance.now() - t0) / 1000), workers };
+}
+
