@@ -1,5 +1,6 @@
 import { loadCheckedBundle } from '../src/app.js';
-import { ConfigError, loadConfig, redisTlsCa } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { redisStatsOptions } from '../src/stats/create-counter.js';
 import { createLogger } from '../src/log.js';
 import { runMain } from '../src/run-main.js';
 import { RedisStatsCounter } from '../src/stats/redis-counter.js';
@@ -21,15 +22,7 @@ await runMain(async () => {
               'program can read them (and they are lost on restart). Set REDIS_URL to the Redis the bot uses, then run this again.',
           );
         }
-        const cluster = config.REDIS_CLUSTER_NODES;
-        return RedisStatsCounter.connect({
-          url: cluster?.[0] ?? config.REDIS_URL!,
-          ...(cluster?.length ? { clusterNodes: cluster } : {}),
-          prefix: config.REDIS_PREFIX,
-          timeoutMs: config.REDIS_TIMEOUT_MS,
-          logger,
-          tlsCa: redisTlsCa(config),
-        });
+        return RedisStatsCounter.connect(redisStatsOptions(config, logger));
       },
       write: (text) => process.stdout.write(text),
     });

@@ -51,8 +51,6 @@ export interface ChoiceIntent {
   id: string;
   label: string;
   labelLang?: string;
-  /** Every indicator the choice signals (strong and possible). */
-  signals: string[];
   /** The indicators it signals strongly (these count for the result level). */
   strong: string[];
   /** The indicators it signals as possible only. */
@@ -104,7 +102,7 @@ const SYSTEM_CHOICES: Record<string, 'contacts' | 'restart' | 'exit' | 'continue
 
 /** A button the engine adds (continue, contacts, exit ...): it signals nothing. */
 function systemChoice(id: string): ChoiceIntent {
-  return { id, label: `choice.${id}`, signals: [], strong: [], possible: [], urgent: false };
+  return { id, label: `choice.${id}`, strong: [], possible: [], urgent: false };
 }
 
 // === The engine
@@ -410,7 +408,6 @@ export class Engine {
       choices: step.choices.map((c) => ({
         id: c.id,
         label: c.label,
-        signals: Object.keys(c.signals),
         strong: Object.keys(c.signals).filter((k) => c.signals[k] === 'strong'),
         possible: Object.keys(c.signals).filter((k) => c.signals[k] === 'possible'),
         urgent: c.urgent,
@@ -430,7 +427,6 @@ export class Engine {
         id: code,
         label: 'language.name',
         labelLang: code,
-        signals: [],
         strong: [],
         possible: [],
         urgent: false,

@@ -90,7 +90,7 @@ export class Renderer {
           choices: intent.choices.map((c) => ({
             id: c.id,
             label: this.translator.t(c.labelLang ?? lang, c.label),
-            signals: c.signals,
+            signals: [...c.strong, ...c.possible],
             strong: c.strong,
             possible: c.possible,
             ...(c.urgent ? { urgent: true as const } : {}),

@@ -13,69 +13,40 @@ export async function createSessionStore(
   config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> & Partial<Pick<Config, 'REDIS_TLS_CA_FILE' | 'REDIS_CLUSTER_NODES'>>,
   logger: Logger,
 ): Promise<SessionStore> {
-  if (config.REDIS_CLUSTER_NODES?.length) return createClusterStore(config, config.REDIS_CLUSTER_NODES, logger);
-  if (!config.REDIS_URL) {
+  const cluster = config.REDIS_CLUSTER_NODES?.length ? config.REDIS_CLUSTER_NODES : undefined;
+  if (!cluster && !config.REDIS_URL) {
     logger.info('sessions are kept in memory (set REDIS_URL to keep them across restarts)');
     return new MemorySessionStore();
   }
-  const where = redisUrlWithoutSecrets(config.REDIS_URL);
+  // One Redis (REDIS_URL) or a cluster's seed nodes (REDIS_CLUSTER_NODES): the same store, the same checks.
+  const urls = cluster ?? [config.REDIS_URL!];
+  const setting = cluster ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL';
+  const where = urls.map(redisUrlWithoutSecrets).join(', ');
   try {
     const store = await RedisSessionStore.connect({
-      url: config.REDIS_URL,
+      url: urls[0]!,
+      ...(cluster ? { clusterNodes: cluster } : {}),
       prefix: config.REDIS_PREFIX,
       timeoutMs: config.REDIS_TIMEOUT_MS,
       logger,
       tlsCa: redisTlsCa(config),
     });
-    logger.info({ redis: where, prefix: config.REDIS_PREFIX }, 'sessions are kept in Redis');
+    logger.info({ [cluster ? 'redisCluster' : 'redis']: where, prefix: config.REDIS_PREFIX }, `sessions are kept in ${cluster ? 'a Redis Cluster' : 'Redis'}`);
     return store;
   } catch (err) {
     if (err instanceof RedisAccessError) {
       throw new ConfigError(
-        `REDIS_URL (${where}) answers, but Redis refused to write, read and delete a key under REDIS_PREFIX "${err.prefix}" (${err.code}). ` +
+        `${setting} (${where}) answers, but Redis refused to write, read and delete a key under REDIS_PREFIX "${err.prefix}" (${err.code}). ` +
           `Give the bot's Redis user rights to the keys ${err.prefix}* (e.g. ACL SETUSER <user> ~${err.prefix}* +@all), ` +
           'or use a writable primary with free memory.',
       );
     }
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-    const reason = withoutSecrets(cause instanceof Error ? cause.message : String(cause), config.REDIS_URL);
+    const reason = urls.reduce((text, url) => withoutSecrets(text, url), cause instanceof Error ? cause.message : String(cause));
     throw new ConfigError(
-      `REDIS_URL is set (${where}) but Redis does not answer there: ${reason}.\n` +
-        'Start Redis, or correct REDIS_URL, or leave REDIS_URL empty to keep sessions in memory ' +
+      `${setting} is set (${where}) but Redis does not answer there: ${reason}.\n` +
+        `Start Redis, or correct ${setting}, or leave it empty to keep sessions in memory ` +
         '(then they are lost when the bot restarts).',
-    );
-  }
-}
-
-/** Sessions in a Redis Cluster (REDIS_CLUSTER_NODES); start-up stops with one sentence when it cannot be used. */
-async function createClusterStore(
-  config: Pick<Config, 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> & Partial<Pick<Config, 'REDIS_TLS_CA_FILE'>>,
-  nodes: readonly string[],
-  logger: Logger,
-): Promise<SessionStore> {
-  const where = nodes.map(redisUrlWithoutSecrets).join(', ');
-  try {
-    const store = await RedisSessionStore.connect({
-      url: nodes[0]!,
-      clusterNodes: nodes,
-      prefix: config.REDIS_PREFIX,
-      timeoutMs: config.REDIS_TIMEOUT_MS,
-      logger,
-      tlsCa: redisTlsCa(config),
-    });
-    logger.info({ redisCluster: where, prefix: config.REDIS_PREFIX }, 'sessions are kept in a Redis Cluster');
-    return store;
-  } catch (err) {
-    if (err instanceof RedisAccessError) {
-      throw new ConfigError(
-        `REDIS_CLUSTER_NODES (${where}) answer, but Redis refused to write, read and delete a key under REDIS_PREFIX "${err.prefix}" (${err.code}).`,
-      );
-    }
-    const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-    const reason = nodes.reduce((text, url) => withoutSecrets(text, url), cause instanceof Error ? cause.message : String(cause));
-    throw new ConfigError(
-      `REDIS_CLUSTER_NODES is set (${where}) but the cluster cannot be used: ${reason}.\n` +
-        'Start the cluster, or correct REDIS_CLUSTER_NODES (seed nodes, comma-separated).',
     );
   }
 }
