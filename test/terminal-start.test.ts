@@ -3,15 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/app.js';
 import { createLogger, readableDestination } from '../src/log.js';
 
+/** The real `npm start` entry point, with only these settings and what she types. */
+function start(env: Record<string, string>, input: string) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
 describe('npm start without settings: the terminal chat', () => {
   it('shows the questions with no log lines among them', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', ENV_FILE: '' },
-      input: '1\nexit\n',
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const r = start({ ENV_FILE: '' }, '1\nexit\n');
     const all = `${r.stdout}${r.stderr}`;
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Choose your language.');
@@ -21,13 +26,7 @@ describe('npm start without settings: the terminal chat', () => {
   });
 
   it('LOG_LEVEL brings the log lines back when asked', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info' },
-      input: 'exit\n',
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const r = start({ LOG_LEVEL: 'info' }, 'exit\n');
     expect(r.stderr).toContain('SESSION_SECRET is not set');
   });
 });

@@ -172,6 +172,13 @@ describe('when Telegram refuses or the network fails', () => {
   });
 });
 
+/** Until the store answers again (it reconnects by itself, with back-off), at most 8 s. */
+async function untilStoreAnswers(store: RedisSessionStore): Promise<void> {
+  for (const end = Date.now() + 8000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+    if (await store.read('probe').then(() => true, () => false)) return;
+  }
+}
+
 describeWithRedisServerBinary('when the real Redis goes away mid-conversation', () => {
   let redis: ThrowawayRedis;
   let store: RedisSessionStore;
@@ -205,16 +212,7 @@ describeWithRedisServerBinary('when the real Redis goes away mid-conversation', 
     expectEmergencyReply(h, 'id', h.sentTexts(user.id).at(-1));
 
     await redis.start();
-    // The store reconnects by itself, with back-off.
-    for (const end = Date.now() + 8000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
-      if (
-        await store.read('probe').then(
-          () => true,
-          () => false,
-        )
-      )
-        break;
-    }
+    await untilStoreAnswers(store);
     // A new, empty Redis (nothing was saved): she is asked to start again, she is not stuck.
     await h.say(user, '/start id');
     expect(h.fake.lastQuestion(user.id)?.text).toBe(h.t('id', 'q.passport.text'));
@@ -232,9 +230,7 @@ describeWithRedisServerBinary('when the real Redis goes away mid-conversation', 
   /** Several turns, tapped and typed, then Redis fails, then she exits: nothing of it stays on screen. */
   async function exitDuringFault(fault: () => Promise<void> | void, heal: () => Promise<void> | void) {
     // Redis is back from the previous test's fault before this conversation starts.
-    for (const end = Date.now() + 8000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
-      if (await store.read('probe').then(() => true, () => false)) break;
-    }
+    await untilStoreAnswers(store);
     const h = new TelegramHarness({ locales: ['en'], store });
     const user = newUser();
     await h.say(user, '/start en');
@@ -294,9 +290,7 @@ describeWithRedisServerBinary('when Redis restarts empty under a conversation', 
   async function restartedEmpty(): Promise<void> {
     await redis.kill();
     await redis.start();
-    for (const end = Date.now() + 8000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
-      if (await store.read('probe').then(() => true, () => false)) break;
-    }
+    await untilStoreAnswers(store);
   }
 
   it('a tap on her old question: she is told, in her language, that her earlier answers are gone, and starts again', async () => {
