@@ -39,3 +39,14 @@ export function readableDestination(write: (line: string) => void = (l) => void 
     },
   };
 }
+
+/**
+ * The logger of a command run by a person at a terminal or by a service. `chat`: the terminal chat
+ * is on screen, so no log line comes between the questions unless LOG_LEVEL asks. At a terminal
+ * (not in production) lines are plain text; elsewhere JSON, for log collectors.
+ */
+export function commandLogger(config: { LOG_LEVEL: string; NODE_ENV: string }, opts: { chat: boolean }): Logger {
+  const level = opts.chat && !process.env.LOG_LEVEL ? 'error' : config.LOG_LEVEL;
+  const readable = config.NODE_ENV !== 'production' && process.stderr.isTTY === true;
+  return createLogger(level, readable ? readableDestination() : undefined);
+}

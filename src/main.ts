@@ -1,6 +1,6 @@
 import { createCore, loadCheckedBundle, PROJECT_ROOT } from './app.js';
 import { loadConfig } from './config.js';
-import { createLogger, readableDestination } from './log.js';
+import { commandLogger } from './log.js';
 import { chatRef } from './privacy.js';
 import { startLiveReload } from './reload.js';
 import { runMain } from './run-main.js';
@@ -22,12 +22,8 @@ export interface RunningChannel {
  */
 await runMain(async () => {
   const config = loadConfig();
-  // The terminal chat is for a person reading questions: no log lines among them unless LOG_LEVEL
-  // asks. At a terminal (not in production) logs are plain lines; elsewhere JSON, for collectors.
-  const terminalChat = !config.TELEGRAM_BOT_TOKEN && !config.WHATSAPP_ENABLED;
-  const level = terminalChat && !process.env.LOG_LEVEL ? 'error' : config.LOG_LEVEL;
-  const readable = config.NODE_ENV !== 'production' && process.stderr.isTTY === true;
-  const logger = createLogger(level, readable ? readableDestination() : undefined);
+  // With no channel configured this is the terminal chat: no log lines among its questions.
+  const logger = commandLogger(config, { chat: !config.TELEGRAM_BOT_TOKEN && !config.WHATSAPP_ENABLED });
   if (config.secretIsRandom) {
     logger.warn('SESSION_SECRET is not set: using a random secret, so sessions do not survive a restart');
   }

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/app.js';
 import { createLogger, readableDestination } from '../src/log.js';
 
-/** The real `npm start` entry point, with only these settings and what she types. */
-function start(env: Record<string, string>, input: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** A real entry point (`npm start` by default), with only these settings and what she types. */
+function start(env: Record<string, string>, input: string, entry = 'src/main.ts', args: string[] = []) {
+  return spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     input,
@@ -23,6 +23,13 @@ describe('npm start without settings: the terminal chat', () => {
     expect(r.stdout).toContain('Who keeps your passport?');
     expect(all).not.toContain('{"level"');
     expect(all).not.toContain('SESSION_SECRET');
+  });
+
+  it('npm run chat is as clean', () => {
+    const r = start({}, 'exit\n', 'bots/console/main.ts', ['--lang', 'tl']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Sino ang may hawak ng pasaporte mo?');
+    expect(`${r.stdout}${r.stderr}`).not.toContain('{"level"');
   });
 
   it('LOG_LEVEL brings the log lines back when asked', () => {

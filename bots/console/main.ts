@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createCore, loadCheckedBundle, PROJECT_ROOT } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
+import { commandLogger, createLogger } from '../../src/log.js';
 import { chatRef } from '../../src/privacy.js';
 import { startLiveReload } from '../../src/reload.js';
 import { createSessionStore } from '../../src/store/create-store.js';
@@ -14,7 +14,8 @@ await runMain(async () => {
     options: { lang: { type: 'string' }, campaign: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   const config = loadConfig();
-  const logger = createLogger(values.json ? 'warn' : config.LOG_LEVEL);
+  // --json: only warnings and errors (on stderr), the protocol on stdout stays clean.
+  const logger = values.json && !process.env.LOG_LEVEL ? createLogger('warn') : commandLogger(config, { chat: true });
   const bundle = loadCheckedBundle();
   if (values.lang && !bundle.localeCodes.includes(values.lang)) {
     throw new Error(`--lang ${values.lang} is not a language of the bot. Use one of: ${bundle.localeCodes.join(', ')}`);
