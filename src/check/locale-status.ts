@@ -1,43 +1,178 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BASE_LOCALE, type Locale } from '../locales.js';
+import type { Problem } from '../problems.js';
+import {
+  englishOf,
+  readSourceRecord,
+  STATUS_MEANING,
+  textStatuses,
+  TEXT_STATUSES,
+  type TextStatus,
+} from '../translations/record.js';
 
-/** Where translators record which languages have been reviewed by a native speaker. */
+/** The translation status table, generated from the record in locales/<code>/sources.yaml. */
 export const LOCALE_STATUS_FILE = 'locales/STATUS.md';
 
-/** One row of the status table: a language and how far its review has got. */
-export interface LocaleStatusRow {
+/** Everything after this line of STATUS.md is the maintainers' own notes, kept when the table is written again. */
+export const NOTES_MARK =
+  '<!-- Notes below this line are kept when `npm run translations -- status` writes the table again. -->';
+
+/** How far one language is: the number of texts in each status, the keys by status, and who reviewed. */
+export interface LocaleSummary {
   code: string;
   language: string;
-  status: string;
-  reviewedBy: string;
-  date: string;
-  /** 1-based line in locales/STATUS.md. */
-  line: number;
+  counts: Record<TextStatus, number>;
+  keys: Record<TextStatus, string[]>;
+  /** "Mission volunteers, 2026-11-01": each reviewer and date recorded for this language's reviewed texts. */
+  reviewers: string[];
 }
 
-/** The rows of the table in locales/STATUS.md, or undefined when the project has no such file. */
-export function readLocaleStatus(root: string): LocaleStatusRow[] | undefined {
-  const abs = join(root, LOCALE_STATUS_FILE);
-  if (!existsSync(abs)) return undefined;
-  const rows: LocaleStatusRow[] = [];
-  readFileSync(abs, 'utf8')
-    .split(/\r?\n/)
-    .forEach((text, i) => {
-      const m = /^\s*\|(.*)\|\s*$/.exec(text);
-      if (!m) return;
-      const [code = '', language = '', status = '', reviewedBy = '', date = ''] = m[1]!.split('|').map((c) => c.trim());
-      // The header and the |---| line under it.
-      if (code === 'code' || /^:?-+:?$/.test(code)) return;
-      rows.push({ code, language, status, reviewedBy, date, line: i + 1 });
+/** The status of every language other than English, from its texts and its record. */
+export function localeSummaries(root: string, locales: readonly Locale[]): LocaleSummary[] {
+  const english = englishOf(locales);
+  return locales
+    .filter((l) => l.code !== BASE_LOCALE)
+    .map((locale) => {
+      const record = readSourceRecord(root, locale.code);
+      const keys = Object.fromEntries(TEXT_STATUSES.map((s) => [s, [] as string[]])) as Record<
+        TextStatus,
+        string[]
+      >;
+      for (const [key, status] of textStatuses(english, locale, record)) keys[status].push(key);
+      const counts = Object.fromEntries(TEXT_STATUSES.map((s) => [s, keys[s].length])) as Record<
+        TextStatus,
+        number
+      >;
+      const reviewers = new Set<string>();
+      for (const key of keys.reviewed) {
+        const e = record.get(key)!;
+        const who = [e.by, e.on].filter(Boolean).join(', ');
+        if (who) reviewers.add(who);
+      }
+      return {
+        code: locale.code,
+        language: locale.keys.get('language.name')?.value ?? locale.code,
+        counts,
+        keys,
+        reviewers: [...reviewers],
+      };
     });
-  return rows;
 }
 
-/** The status lines `npm run check` prints, e.g. "ne  नेपाली (Nepali): not yet reviewed by a native speaker". */
-export function formatLocaleStatus(rows: readonly LocaleStatusRow[]): string[] {
-  const width = Math.max(...rows.map((r) => r.code.length));
-  return rows.map((r) => {
-    const by = [r.reviewedBy, r.date].filter(Boolean).join(', ');
-    return `${r.code.padEnd(width)}  ${r.language}: ${r.status || 'no status given'}${by ? ` (${by})` : ''}`;
+/** One word for a language as a whole: reviewed only when every text is. */
+export function overallStatus(s: LocaleSummary): string {
+  const total = TEXT_STATUSES.reduce((n, st) => n + s.counts[st], 0);
+  if (s.counts.missing > 0) return 'incomplete';
+  if (s.counts.reviewed === total) return 'reviewed';
+  if (s.counts['out of date'] > 0) return 'partly out of date';
+  if (s.counts.reviewed > 0) return 'partly reviewed';
+  return 'translated, not yet reviewed by a native speaker';
+}
+
+/** The whole text of locales/STATUS.md: the table, what the statuses mean, then the kept notes. */
+export function renderStatusMarkdown(summaries: readonly LocaleSummary[], notes: string): string {
+  const head = ['code', 'language', 'status', ...TEXT_STATUSES, 'reviewed by'];
+  const rows = summaries.map((s) => [
+    s.code,
+    s.language,
+    overallStatus(s),
+    ...TEXT_STATUSES.map((st) => String(s.counts[st])),
+    s.reviewers.join('; '),
+  ]);
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    '# Translation status',
+    '',
+    '<!-- Generated by `npm run translations -- status` (also run by `mark` and `import`) from locales/<code>/sources.yaml: do not edit the table by hand. -->',
+    '',
+    'How many texts of each language are in each state. English (`en`) is the source of every text.',
+    '',
+    line(head),
+    line(head.map(() => '---')),
+    ...rows.map(line),
+    '',
+    ...TEXT_STATUSES.map((st) => `- **${st}**: ${STATUS_MEANING[st]}.`),
+    '',
+    'A translator exports a language, edits it in a translation tool or a spreadsheet and imports it again:',
+    'see "Translating" in the README. `npm run check` lists the texts that are out of date.',
+    '',
+    NOTES_MARK,
+    notes.trim() === '' ? '' : `\n${notes.trim()}\n`,
+  ].join('\n');
+}
+
+/** The maintainers' notes kept at the end of STATUS.md (empty when there are none). */
+export function readStatusNotes(root: string): string {
+  const abs = join(root, LOCALE_STATUS_FILE);
+  if (!existsSync(abs)) return '';
+  const text = readFileSync(abs, 'utf8');
+  const at = text.indexOf(NOTES_MARK);
+  return at < 0 ? '' : text.slice(at + NOTES_MARK.length);
+}
+
+/** The status lines `npm run check` prints, e.g. "ne  नेपाली: translated 240, out of date 2". */
+export function formatLocaleStatus(summaries: readonly LocaleSummary[]): string[] {
+  const width = Math.max(0, ...summaries.map((s) => s.code.length));
+  return summaries.map((s) => {
+    const parts = TEXT_STATUSES.filter((st) => s.counts[st] > 0).map((st) => `${st} ${s.counts[st]}`);
+    return `${s.code.padEnd(width)}  ${s.language}: ${overallStatus(s)} (${parts.join(', ')})`;
   });
+}
+
+/** How many keys a warning names before it says "and N more". */
+const LISTED_KEYS = 12;
+
+/**
+ * What `npm run check` says about the record: per language, the texts whose English changed since
+ * they were translated (a warning; an error with --launch, because a worker would read a text that
+ * no longer says what the English says), the texts with no recorded source, and a STATUS.md that is
+ * not the one the record gives.
+ */
+export function localeStatusProblems(
+  root: string,
+  locales: readonly Locale[],
+  summaries: readonly LocaleSummary[],
+  opts: { launch?: boolean },
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const s of summaries) {
+    const locale = locales.find((l) => l.code === s.code)!;
+    const listed = (keys: string[]) =>
+      keys.slice(0, LISTED_KEYS).join(', ') +
+      (keys.length > LISTED_KEYS ? ` and ${keys.length - LISTED_KEYS} more` : '');
+    const firstAt = (keys: string[]) => {
+      const k = locale.keys.get(keys[0]!);
+      return { file: locale.file, line: k?.line ?? 1, column: k?.column ?? 1 };
+    };
+    const outOfDate = s.keys['out of date'];
+    if (outOfDate.length > 0) {
+      problems.push({
+        severity: opts.launch ? 'error' : 'warning',
+        ...firstAt(outOfDate),
+        message: `${outOfDate.length} text${outOfDate.length === 1 ? '' : 's'} of ${s.code} ${outOfDate.length === 1 ? 'is' : 'are'} out of date (the English changed after ${outOfDate.length === 1 ? 'it was' : 'they were'} translated): ${listed(outOfDate)}. Update the translation (or export the language for a translator: npm run translations -- export --lang ${s.code}), then record it: npm run translations -- mark --lang ${s.code} --keys ${outOfDate.slice(0, LISTED_KEYS).join(',')}${opts.launch ? '. A worker would read a text that no longer says what the English says' : ''}`,
+      });
+    }
+    const unrecorded = s.keys['not recorded'];
+    if (unrecorded.length > 0) {
+      problems.push({
+        severity: 'warning',
+        ...firstAt(unrecorded),
+        message: `${unrecorded.length} text${unrecorded.length === 1 ? '' : 's'} of ${s.code} ${unrecorded.length === 1 ? 'has' : 'have'} no recorded English source (added since the last "mark"): ${listed(unrecorded)}. Once they are checked against the English, record them: npm run translations -- mark --lang ${s.code}`,
+      });
+    }
+  }
+  const expected = renderStatusMarkdown(summaries, readStatusNotes(root));
+  const abs = join(root, LOCALE_STATUS_FILE);
+  const current = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
+  if (current !== expected) {
+    problems.push({
+      severity: 'warning',
+      file: LOCALE_STATUS_FILE,
+      line: 1,
+      column: 1,
+      message: `${current === undefined ? 'there is no translation status table' : 'the translation status table is not up to date with the record in locales/<code>/sources.yaml'}. Write it again: npm run translations -- status`,
+    });
+  }
+  return problems;
 }

@@ -1,7 +1,13 @@
 import { loadBundle } from '../bundle.js';
 import { formatProblem, type Problem } from '../problems.js';
 import { withoutFollowOnErrors } from './follow-on.js';
-import { formatLocaleStatus, LOCALE_STATUS_FILE, readLocaleStatus } from './locale-status.js';
+import {
+  formatLocaleStatus,
+  LOCALE_STATUS_FILE,
+  localeStatusProblems,
+  localeSummaries,
+} from './locale-status.js';
+import { hasSourceRecord } from '../translations/record.js';
 import { checkContentRules } from './content-rules.js';
 import { checkWarnings } from './warnings.js';
 
@@ -26,24 +32,18 @@ export interface CheckReport {
  */
 export function runCheck(opts: { root: string; today?: Date; launch?: boolean }): CheckReport {
   const { bundle, problems: loaded } = loadBundle({ root: opts.root });
-  const status = readLocaleStatus(opts.root);
   const today = opts.today ?? new Date();
   const extra = bundle ? checkWarnings(bundle, { root: opts.root }) : [];
   // The content rules (contacts on urgent screens, typed words, figures) can fail the check too.
   const content = bundle ? checkContentRules(bundle, { root: opts.root, today, launch: opts.launch }) : [];
+  // Which texts are out of date, from the translation record (locales/<code>/sources.yaml), when the project keeps one.
+  const status =
+    bundle && hasSourceRecord(opts.root, bundle.localeCodes)
+      ? localeSummaries(opts.root, bundle.locales)
+      : undefined;
+  if (bundle && status)
+    content.push(...localeStatusProblems(opts.root, bundle.locales, status, { launch: opts.launch }));
   extra.push(...content.filter((p) => p.severity === 'warning'));
-  if (bundle && status) {
-    for (const code of bundle.localeCodes) {
-      if (status.some((r) => r.code === code)) continue;
-      extra.push({
-        severity: 'warning',
-        file: LOCALE_STATUS_FILE,
-        line: 1,
-        column: 1,
-        message: `the language "${code}" has no row in the translation status table. Add one, e.g. "| ${code} | <its name> | not yet reviewed by a native speaker | | |"`,
-      });
-    }
-  }
   const startErrors = loaded.filter((p) => p.severity === 'error');
   const errors = [...startErrors, ...sortedByPlace(content.filter((p) => p.severity === 'error'))];
   const warnings = [...loaded.filter((p) => p.severity === 'warning'), ...sortedByPlace(extra)];
@@ -52,11 +52,16 @@ export function runCheck(opts: { root: string; today?: Date; launch?: boolean })
   const lines = [...shown.problems.map(formatProblem), ...shown.notes, ...warnings.map(formatProblem)];
 
   if (!bundle && errors.length > 0) {
-    lines.push('More checks (untranslated and long texts, unused indicators, old contact dates) run once the errors are fixed.');
+    lines.push(
+      'More checks (untranslated and long texts, unused indicators, old contact dates) run once the errors are fixed.',
+    );
   }
   if (status && status.length > 0) {
     if (lines.length > 0) lines.push('');
-    lines.push(`Translation review status (${LOCALE_STATUS_FILE}):`, ...formatLocaleStatus(status).map((l) => `  ${l}`));
+    lines.push(
+      `Translation status (${LOCALE_STATUS_FILE}):`,
+      ...formatLocaleStatus(status).map((l) => `  ${l}`),
+    );
   }
   if (lines.length > 0) lines.push('');
   if (bundle) {
@@ -82,7 +87,8 @@ function summary(errors: number, warnings: number, stopsStart: boolean): string 
   if (errors > 0) {
     return `${count(errors, 'error')} and ${count(warnings, 'warning')}. Fix the errors before workers see these texts: each one can mislead a worker (the bot still starts).`;
   }
-  if (warnings > 0) return `No errors and ${count(warnings, 'warning')}. The bot can start; please read the warnings.`;
+  if (warnings > 0)
+    return `No errors and ${count(warnings, 'warning')}. The bot can start; please read the warnings.`;
   return 'No errors and no warnings. The bot can start.';
 }
 
@@ -91,5 +97,7 @@ function count(n: number, word: string): string {
 }
 
 function sortedByPlace(problems: Problem[]): Problem[] {
-  return [...problems].sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
+  return [...problems].sort((a, b) =>
+    a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,
+  );
 }

@@ -66,7 +66,8 @@ export function textLength(text: string): number {
 /** Width on a button: Chinese, Japanese and Korean characters take two places. */
 export function buttonWidth(text: string): number {
   let width = 0;
-  for (const ch of text) width += /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(ch) ? 2 : 1;
+  for (const ch of text)
+    width += /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(ch) ? 2 : 1;
   return width;
 }
 
@@ -133,7 +134,8 @@ function hasSameAsEnglishMark(locale: Locale, key: string): boolean {
   return false;
 }
 
-function longTexts(bundle: Bundle): Problem[] {
+/** The keys shown as questions, and those shown as buttons (answers, the language menu, navigation). */
+export function shownKeys(bundle: Bundle): { questionKeys: Set<string>; buttonKeys: Set<string> } {
   const questionKeys = new Set<string>();
   const buttonKeys = new Set<string>(SYSTEM_BUTTON_KEYS);
   for (const flow of bundle.flows.values()) {
@@ -143,6 +145,11 @@ function longTexts(bundle: Bundle): Problem[] {
       for (const c of step.choices) buttonKeys.add(c.label);
     }
   }
+  return { questionKeys, buttonKeys };
+}
+
+function longTexts(bundle: Bundle): Problem[] {
+  const { questionKeys, buttonKeys } = shownKeys(bundle);
   const problems: Problem[] = [];
   for (const locale of bundle.locales) {
     for (const [key, at] of locale.keys) {
@@ -182,7 +189,8 @@ function unsignalledIndicators(bundle: Bundle, root: string, flowsDir: string): 
   const signalled = new Set<string>();
   for (const flow of bundle.flows.values()) {
     for (const step of flow.steps.values()) {
-      if (step.type === 'question') for (const c of step.choices) for (const id of Object.keys(c.signals)) signalled.add(id);
+      if (step.type === 'question')
+        for (const c of step.choices) for (const id of Object.keys(c.signals)) signalled.add(id);
     }
   }
   const missing = [...bundle.indicators.keys()].filter((id) => !signalled.has(id));
