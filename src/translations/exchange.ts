@@ -221,7 +221,8 @@ interface ImportedText {
   key: string;
   english: string;
   translation: string;
-  line: number;
+  /** Where it is in the file: "row 12" of a spreadsheet (the row number Excel and Sheets show), "line 130" of XLIFF. */
+  place: string;
   language: string;
 }
 
@@ -266,11 +267,11 @@ export function importFile(root: string, file: string): ImportResult {
   const { buttonKeys } = shownKeys(bundle);
 
   const reasons: string[] = [];
-  const changes = new Map<string, { text: string; line: number }>();
+  const changes = new Map<string, { text: string; place: string }>();
   let unchanged = 0;
   let empty = 0;
   for (const t of texts) {
-    const at = (msg: string) => reasons.push(`line ${t.line}: ${t.key}: ${msg}`);
+    const at = (msg: string) => reasons.push(`${t.place}: ${t.key}: ${msg}`);
     const u = units.get(t.key);
     if (!u) {
       at(unknownKeyReason(t.key, code, [...units.keys()]));
@@ -293,7 +294,7 @@ export function importFile(root: string, file: string): ImportResult {
     }
     const problems = textProblems(u, text, buttonKeys.has(t.key));
     if (problems.length > 0) problems.forEach(at);
-    else changes.set(t.key, { text, line: t.line });
+    else changes.set(t.key, { text, place: t.place });
   }
   if (changes.size === 0) {
     if (reasons.length > 0) return refuse(reasons);
@@ -322,7 +323,7 @@ export function importFile(root: string, file: string): ImportResult {
     for (const p of added) {
       const key = [...changes.keys()].find((k) => p.message.includes(`"${k}"`));
       reasons.push(
-        key ? `line ${changes.get(key)!.line}: ${key}: ${p.message}` : `${p.file}:${p.line}: ${p.message}`,
+        key ? `${changes.get(key)!.place}: ${key}: ${p.message}` : `${p.file}:${p.line}: ${p.message}`,
       );
     }
     if (reasons.length > 0) return refuse(sortedByLine(reasons));
@@ -348,7 +349,7 @@ export function importFile(root: string, file: string): ImportResult {
 
 /** Reasons in the order of the file's lines ("line 12: ..." before "line 130: ..."). */
 function sortedByLine(reasons: string[]): string[] {
-  const n = (r: string) => Number(/^line (\d+):/.exec(r)?.[1] ?? Infinity);
+  const n = (r: string) => Number(/^(?:line|row) (\d+):/.exec(r)?.[1] ?? Infinity);
   return [...reasons].sort((a, b) => n(a) - n(b));
 }
 
@@ -443,7 +444,13 @@ function readXliff(raw: string): ImportedText[] {
       const id = `id="${key.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`;
       const offset = raw.indexOf(id);
       const line = offset < 0 ? 0 : raw.slice(0, offset).split('\n').length;
-      texts.push({ key, english: plain(unit.source), translation: plain(unit.target), line, language });
+      texts.push({
+        key,
+        english: plain(unit.source),
+        translation: plain(unit.target),
+        place: `line ${line}`,
+        language,
+      });
     }
   }
   return texts;
@@ -458,12 +465,11 @@ function plain(value: unknown): string {
 }
 
 function readCsv(raw: string): ImportedText[] {
-  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  let rows: Record<string, string>[];
   try {
     rows = parseCsv(raw, {
       bom: true,
       columns: true,
-      info: true,
       skip_empty_lines: true,
       relax_column_count: true,
     }) as typeof rows;
@@ -471,18 +477,19 @@ function readCsv(raw: string): ImportedText[] {
     throw new TranslationsError(`the CSV file cannot be read: ${(err as Error).message}`);
   }
   const missing = ['key', 'language', 'english', 'translation'].filter(
-    (c) => rows.length > 0 && !(c in rows[0]!.record),
+    (c) => rows.length > 0 && !(c in rows[0]!),
   );
   if (missing.length > 0) {
     throw new TranslationsError(
       `the CSV file has no column ${missing.map((c) => `"${c}"`).join(', ')}: keep the first row of the exported file as it is`,
     );
   }
-  return rows.map(({ record, info }) => ({
+  return rows.map((record, i) => ({
     key: (record.key ?? '').trim(),
     english: record.english ?? '',
     translation: record.translation ?? '',
-    line: info.lines,
+    // The header is row 1: this is the row number Excel and Google Sheets show.
+    place: `row ${i + 2}`,
     language: (record.language ?? '').trim(),
   }));
 }
