@@ -243,6 +243,11 @@ export function importFile(root: string, file: string): ImportResult {
   if (!existsSync(file)) throw new TranslationsError(`there is no file ${file}`);
   const shownPath = relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file);
   const raw = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  if (raw.includes('\uFFFD')) {
+    throw new TranslationsError(
+      'the file is not in UTF-8, so some letters are lost. In Excel use "Save as" > "CSV UTF-8 (Comma delimited)"; in Google Sheets "File" > "Download" > "CSV"',
+    );
+  }
   const texts = raw.trimStart().startsWith('<') ? readXliff(raw) : readCsv(raw);
   const refuse = (reasons: string[]): ImportResult => ({
     ok: false,
@@ -464,6 +469,12 @@ function plain(value: unknown): string {
   return '';
 }
 
+/** The column separator of the header row: Excel saves with ";" or a tab instead of "," in some countries' settings. */
+function csvDelimiter(raw: string): string {
+  const header = raw.split(/\r?\n/, 1)[0] ?? '';
+  return [',', ';', '\t'].find((d) => header.includes(d)) ?? ',';
+}
+
 function readCsv(raw: string): ImportedText[] {
   let rows: Record<string, string>[];
   try {
@@ -472,6 +483,7 @@ function readCsv(raw: string): ImportedText[] {
       columns: true,
       skip_empty_lines: true,
       relax_column_count: true,
+      delimiter: csvDelimiter(raw),
     }) as typeof rows;
   } catch (err) {
     throw new TranslationsError(`the CSV file cannot be read: ${(err as Error).message}`);

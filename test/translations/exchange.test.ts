@@ -201,5 +201,19 @@ describe('export and import for translators', () => {
       'utf8',
     );
     expect(importFile(root, out).lines[1]).toContain('the file is for English');
+    // Saved by Excel in another encoding: the letters are lost, so nothing is read.
+    writeFileSync(out, Buffer.from([0x6b, 0x65, 0x79, 0x0a, 0xe0, 0x0a]));
+    expect(() => importFile(root, out)).toThrow('the file is not in UTF-8');
+  });
+
+  it('reads a spreadsheet saved with ";" between columns (Excel in some countries)', () => {
+    const root = projectCopy();
+    const out = join(root, 'th.csv');
+    exportLanguage(root, { lang: 'th', format: 'csv', out });
+    const rows = (parse(readFileSync(out, 'utf8'), { bom: true, columns: true }) as Row[]).map((r) =>
+      r.key === 'q.phone.yes' ? { ...r, translation: 'ได้ค่ะ' } : r,
+    );
+    writeFileSync(out, stringify(rows, { header: true, bom: true, delimiter: ';' }), 'utf8');
+    expect(importFile(root, out)).toMatchObject({ ok: true, changed: ['q.phone.yes'] });
   });
 });
