@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/app.js';
 import { runCheck } from '../../src/check/run-check.js';
 import { exportLanguage, importFile } from '../../src/translations/exchange.js';
 import { readSourceRecord, sourceHash } from '../../src/translations/record.js';
@@ -215,5 +217,34 @@ describe('export and import for translators', () => {
     );
     writeFileSync(out, stringify(rows, { header: true, bom: true, delimiter: ';' }), 'utf8');
     expect(importFile(root, out)).toMatchObject({ ok: true, changed: ['q.phone.yes'] });
+  });
+});
+
+describe('npm run translations (the command)', () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/translations.ts', ...args], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+
+  it('exports, refuses a broken import with exit code 1 and a reason per row, and says what it needs', () => {
+    const root = projectCopy();
+    const out = join(root, 'ne.csv');
+    const exported = run('export', '--root', root, '--lang', 'ne', '--format', 'csv', '--out', out);
+    expect(exported.status).toBe(0);
+    expect(exported.stdout).toMatch(/^\d+ texts written to .*ne\.csv\n$/);
+    const rows = (parse(readFileSync(out, 'utf8'), { bom: true, columns: true }) as Row[]).map((r) =>
+      r.key === 'urgent.text' ? { ...r, translation: r.translation.replace('{{emergency_number}}', '') } : r,
+    );
+    writeFileSync(out, stringify(rows, { header: true, bom: true }), 'utf8');
+    const refused = run('import', '--root', root, out);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain(': urgent.text: the placeholder {{emergency_number}} is missing');
+    const noLang = run('export', '--root', root);
+    expect([noLang.status, noLang.stderr]).toEqual([
+      1,
+      'say which language: --lang <code> (e.g. --lang id), or --lang all\n',
+    ]);
   });
 });
