@@ -119,14 +119,15 @@ export function toXliff(code: string, rows: readonly ExportRow[], version: '1.2'
       note: [`Where: ${r.where}`, `Limit: ${r.limit}`, `Status: ${r.status}`],
     };
     if (r.translation !== '') unit.target = r.translation;
-    // XLIFF 1.2 has standard attributes for a reviewed text and a button's width.
+    // Standard attributes: XLIFF 1.2 marks a reviewed text and a button's width; XLIFF 2.0 a button's
+    // width with its size-restriction module (a CAT tool then warns while she types).
+    const attrs: Record<string, string> = {};
+    const button = r.limit.startsWith('button');
     if (version === '1.2') {
-      const attrs: Record<string, string> = {};
       if (r.status === 'reviewed') attrs.approved = 'yes';
-      if (r.limit.startsWith('button'))
-        Object.assign(attrs, { maxwidth: String(BUTTON_BUDGET), 'size-unit': 'char' });
-      if (Object.keys(attrs).length > 0) unit.additionalAttributes = attrs;
-    }
+      if (button) Object.assign(attrs, { maxwidth: String(BUTTON_BUDGET), 'size-unit': 'char' });
+    } else if (button) attrs.sizeRestriction = String(BUTTON_BUDGET);
+    if (Object.keys(attrs).length > 0) unit.additionalAttributes = attrs;
     units[r.key] = unit;
   }
   const js: XliffJs = { sourceLanguage: BASE_LOCALE, targetLanguage: code, resources: { messages: units } };

@@ -162,7 +162,10 @@ describe('export and import for translators', () => {
     ] as const) {
       const out = join(root, `${lang}.${format}`);
       exportLanguage(root, { lang, format, out });
-      if (format === 'xliff2') expect(readFileSync(out, 'utf8')).toContain('version="2.0"');
+      if (format === 'xliff2') {
+        expect(readFileSync(out, 'utf8')).toContain('version="2.0"');
+        expect(readFileSync(out, 'utf8')).toContain('<unit id="q.food.yes" slr:sizeRestriction="40">');
+      }
       const before = files(root, lang);
       expect(importFile(root, out)).toMatchObject({ ok: true, changed: [] });
       expect(files(root, lang)).toEqual(before);
