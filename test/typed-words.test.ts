@@ -19,42 +19,26 @@ function typeAt(lang: string, step: string, text: string) {
 }
 
 describe('typed words in every language', () => {
-  it.each(bundle.localeCodes)(
-    '%s: her plain "no" word is understood at the food question (it once was not)',
-    (lang) => {
-      const no = translator.words(lang, 'words.answer.no')[0]!;
-      const r = typeAt(lang, 'food', no);
-      expect(r.snapshot?.answers.food, `"${no}"`).toBe('no');
-    },
-  );
+  it.each(bundle.localeCodes)('%s: her plain "no" word is understood at the food question (it once was not)', (lang) => {
+    const no = translator.words(lang, 'words.answer.no')[0]!;
+    const r = typeAt(lang, 'food', no);
+    expect(r.snapshot?.answers.food, `"${no}"`).toBe('no');
+  });
 
-  it.each(bundle.localeCodes)(
-    '%s: "I don\'t want to answer" typed at the violence question is its own answer, not "not sure"',
-    (lang) => {
-      const words = translator.words(lang, 'words.answer.prefer_not');
-      expect(words.length).toBeGreaterThan(0);
-      for (const w of words)
-        expect(typeAt(lang, 'violence', w).snapshot?.answers.violence, `"${w}"`).toBe('prefer_not');
-    },
-  );
+  it.each(bundle.localeCodes)('%s: "I don\'t want to answer" typed at the violence question is its own answer, not "not sure"', (lang) => {
+    const words = translator.words(lang, 'words.answer.prefer_not');
+    expect(words.length).toBeGreaterThan(0);
+    for (const w of words) expect(typeAt(lang, 'violence', w).snapshot?.answers.violence, `"${w}"`).toBe('prefer_not');
+  });
 
-  it.each(bundle.localeCodes)(
-    '%s: every word of the leave-today question keeps its meaning there (yes shows 999, no goes on)',
-    (lang) => {
-      for (const w of translator.words(lang, 'words.q.leave_now.yes')) {
-        const r = typeAt(lang, 'leave_now', w);
-        expect(r.snapshot?.answers.leave_now, `"${w}"`).toBe('yes');
-        expect(
-          r.intents.some(
-            (i) => i.type === 'message' && i.key === 'urgent.text' && i.contacts?.[0] === 'police_emergency',
-          ),
-          `"${w}"`,
-        ).toBe(true);
-      }
-      for (const w of translator.words(lang, 'words.q.leave_now.no'))
-        expect(typeAt(lang, 'leave_now', w).snapshot?.answers.leave_now, `"${w}"`).toBe('no');
-    },
-  );
+  it.each(bundle.localeCodes)('%s: every word of the leave-today question keeps its meaning there (yes shows 999, no goes on)', (lang) => {
+    for (const w of translator.words(lang, 'words.q.leave_now.yes')) {
+      const r = typeAt(lang, 'leave_now', w);
+      expect(r.snapshot?.answers.leave_now, `"${w}"`).toBe('yes');
+      expect(r.intents.some((i) => i.type === 'message' && i.key === 'urgent.text' && i.contacts?.[0] === 'police_emergency'), `"${w}"`).toBe(true);
+    }
+    for (const w of translator.words(lang, 'words.q.leave_now.no')) expect(typeAt(lang, 'leave_now', w).snapshot?.answers.leave_now, `"${w}"`).toBe('no');
+  });
 
   it.each(bundle.localeCodes)('%s: no typed answer word of any question ends the chat', (lang) => {
     const flow = bundle.flows.get(bundle.defaultFlowId)!;
@@ -70,16 +54,13 @@ describe('typed words in every language', () => {
     }
   });
 
-  it.each(bundle.localeCodes)(
-    '%s: hours typed as a number ("14") are understood; 1 to 3 stay the answers\' numbers',
-    (lang) => {
-      expect(typeAt(lang, 'hours', '14').snapshot?.answers.hours).toBe('13_to_15');
-      expect(typeAt(lang, 'hours', '８').snapshot?.answers.hours).toBe('up_to_12');
-      expect(typeAt(lang, 'hours', '18').snapshot?.answers.hours).toBe('16_or_more');
-      expect(typeAt(lang, 'hours', '2').snapshot?.answers.hours).toBe('13_to_15');
-      expect(typeAt(lang, 'hours', '99').snapshot?.answers.hours).toBeUndefined();
-    },
-  );
+  it.each(bundle.localeCodes)('%s: hours typed as a number ("14") are understood; 1 to 3 stay the answers\' numbers', (lang) => {
+    expect(typeAt(lang, 'hours', '14').snapshot?.answers.hours).toBe('13_to_15');
+    expect(typeAt(lang, 'hours', '８').snapshot?.answers.hours).toBe('up_to_12');
+    expect(typeAt(lang, 'hours', '18').snapshot?.answers.hours).toBe('16_or_more');
+    expect(typeAt(lang, 'hours', '2').snapshot?.answers.hours).toBe('13_to_15');
+    expect(typeAt(lang, 'hours', '99').snapshot?.answers.hours).toBeUndefined();
+  });
 
   it('a language typed by name in Latin letters or its own script chooses it at the language menu', () => {
     const cases: [string, string][] = [

@@ -1,12 +1,7 @@
 import { loadBundle } from '../bundle.js';
 import { formatProblem, type Problem } from '../problems.js';
 import { withoutFollowOnErrors } from './follow-on.js';
-import {
-  formatLocaleStatus,
-  LOCALE_STATUS_FILE,
-  localeStatusProblems,
-  localeSummaries,
-} from './locale-status.js';
+import { formatLocaleStatus, LOCALE_STATUS_FILE, localeStatusProblems, localeSummaries } from './locale-status.js';
 import { hasSourceRecord } from '../translations/record.js';
 import { checkContentRules } from './content-rules.js';
 import { checkWarnings } from './warnings.js';
@@ -37,12 +32,8 @@ export function runCheck(opts: { root: string; today?: Date; launch?: boolean })
   // The content rules (contacts on urgent screens, typed words, figures) can fail the check too.
   const content = bundle ? checkContentRules(bundle, { root: opts.root, today, launch: opts.launch }) : [];
   // Which texts are out of date, from the translation record (locales/<code>/sources.yaml), when the project keeps one.
-  const status =
-    bundle && hasSourceRecord(opts.root, bundle.localeCodes)
-      ? localeSummaries(opts.root, bundle.locales)
-      : undefined;
-  if (bundle && status)
-    content.push(...localeStatusProblems(opts.root, bundle.locales, status, { launch: opts.launch }));
+  const status = bundle && hasSourceRecord(opts.root, bundle.localeCodes) ? localeSummaries(opts.root, bundle.locales) : undefined;
+  if (bundle && status) content.push(...localeStatusProblems(opts.root, bundle.locales, status, { launch: opts.launch }));
   extra.push(...content.filter((p) => p.severity === 'warning'));
   const startErrors = loaded.filter((p) => p.severity === 'error');
   const errors = [...startErrors, ...sortedByPlace(content.filter((p) => p.severity === 'error'))];
@@ -52,16 +43,11 @@ export function runCheck(opts: { root: string; today?: Date; launch?: boolean })
   const lines = [...shown.problems.map(formatProblem), ...shown.notes, ...warnings.map(formatProblem)];
 
   if (!bundle && errors.length > 0) {
-    lines.push(
-      'More checks (untranslated and long texts, unused indicators, old contact dates) run once the errors are fixed.',
-    );
+    lines.push('More checks (untranslated and long texts, unused indicators, old contact dates) run once the errors are fixed.');
   }
   if (status && status.length > 0) {
     if (lines.length > 0) lines.push('');
-    lines.push(
-      `Translation status (${LOCALE_STATUS_FILE}):`,
-      ...formatLocaleStatus(status).map((l) => `  ${l}`),
-    );
+    lines.push(`Translation status (${LOCALE_STATUS_FILE}):`, ...formatLocaleStatus(status).map((l) => `  ${l}`));
   }
   if (lines.length > 0) lines.push('');
   if (bundle) {
@@ -87,8 +73,7 @@ function summary(errors: number, warnings: number, stopsStart: boolean): string 
   if (errors > 0) {
     return `${count(errors, 'error')} and ${count(warnings, 'warning')}. Fix the errors before workers see these texts: each one can mislead a worker (the bot still starts).`;
   }
-  if (warnings > 0)
-    return `No errors and ${count(warnings, 'warning')}. The bot can start; please read the warnings.`;
+  if (warnings > 0) return `No errors and ${count(warnings, 'warning')}. The bot can start; please read the warnings.`;
   return 'No errors and no warnings. The bot can start.';
 }
 
@@ -97,7 +82,5 @@ function count(n: number, word: string): string {
 }
 
 function sortedByPlace(problems: Problem[]): Problem[] {
-  return [...problems].sort((a, b) =>
-    a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,
-  );
+  return [...problems].sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
 }
