@@ -91,7 +91,13 @@ export function readSourceRecord(root: string, code: string, localesDir = 'local
   const abs = join(root, localesDir, code, SOURCES_FILE);
   const record: SourceRecord = new Map();
   if (!existsSync(abs)) return record;
-  const data = parse(readFileSync(abs, 'utf8')) as { texts?: Record<string, Partial<SourceEntry>> } | null;
+  let data: { texts?: Record<string, Partial<SourceEntry>> } | null;
+  try {
+    data = parse(readFileSync(abs, 'utf8')) as typeof data;
+  } catch {
+    // A file broken by hand: its texts show as "not recorded", and `mark` writes it again.
+    return record;
+  }
   for (const [key, e] of Object.entries(data?.texts ?? {})) {
     if (!e || typeof e.en !== 'string') continue;
     record.set(key, {
