@@ -16,7 +16,7 @@ import {
   type GraphApi,
   type GraphMessage,
 } from './graph-api.js';
-import { renderForCloud } from './interactive-question.js';
+import { renderAsText, renderForCloud } from './interactive-question.js';
 import { readWebhook, type CloudIncoming } from './webhook-payload.js';
 
 /** The channel's name in the anonymous counts and the namespace of its chat references. */
@@ -176,7 +176,7 @@ export class WhatsAppCloudChannel {
       )
         throw err;
       this.reportError(err, 'an interactive message was refused; sent as text');
-      for (const text of renderForCloud(rendered, '')) await this.deps.graph.send(to, text);
+      for (const text of renderAsText(rendered)) await this.deps.graph.send(to, text);
     }
   }
 

@@ -118,6 +118,11 @@ export function renderForCloud(m: RenderedMessage, listButton: string): GraphMes
     const form = questionForm(m, listButton);
     if (form.kind !== 'none') return [form.message];
   }
+  return renderAsText(m);
+}
+
+/** One rendered message as plain Cloud API texts: a question as the numbered list of every WhatsApp channel. */
+export function renderAsText(m: RenderedMessage): GraphMessage[] {
   return splitLongText(formatForWhatsApp(m)).map((body) => ({
     type: 'text',
     text: { body, preview_url: false },

@@ -42,7 +42,8 @@ async function wholeAssessment(h: CloudHarness, from: string, lang: string, by: 
     const { step, choices, kind } = questionOf(h, from);
     kinds.add(kind);
     const choice = harmless[step] ?? choices[0]!;
-    const replies = by === 'tap' ? await h.tap(from, choice) : await h.say(from, String(choices.indexOf(choice) + 1));
+    const replies =
+      by === 'tap' ? await h.tap(from, choice) : await h.say(from, String(choices.indexOf(choice) + 1));
     expect(replies.length).toBeGreaterThan(0);
     if (replies.some((r) => r.startsWith(h.t(lang, 'result.intro')))) return { kinds, replies };
   }
@@ -67,7 +68,7 @@ describe('the Cloud API channel: a whole assessment', () => {
     expect(replies.join('\n')).toContain(h.t(lang, 'result.disclaimer'));
   });
 
-  it('every question sent fits Meta\'s limits, and the list offers the help numbers and exit', async () => {
+  it("every question sent fits Meta's limits, and the list offers the help numbers and exit", async () => {
     const h = await harness();
     const from = newWaId();
     await wholeAssessment(h, from, 'en', 'tap');
@@ -83,7 +84,8 @@ describe('the Cloud API channel: a whole assessment', () => {
       expect(i.body.text).toContain(h.t('en', 'nav.help_hint'));
       if (i.type === 'button') {
         expect(i.action.buttons!.length).toBeLessThanOrEqual(L.buttons);
-        for (const b of i.action.buttons!) expect(charCount(b.reply.title)).toBeLessThanOrEqual(L.buttonTitle);
+        for (const b of i.action.buttons!)
+          expect(charCount(b.reply.title)).toBeLessThanOrEqual(L.buttonTitle);
       } else {
         lists += 1;
         expect(charCount(i.action.button!)).toBeLessThanOrEqual(L.listButton);
@@ -109,7 +111,10 @@ describe('the Cloud API channel: a whole assessment', () => {
     // The first question has five answers: a list.
     const q = h.lastQuestion(from)!;
     expect(q.interactive!.type).toBe('list');
-    await h.deliver(from, { type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'n|contacts', title: 'x' } } });
+    await h.deliver(from, {
+      type: 'interactive',
+      interactive: { type: 'list_reply', list_reply: { id: 'n|contacts', title: 'x' } },
+    });
     const last = h.graph.to(from).map(textOf);
     expect(last.join('\n')).toContain(h.t('en', 'contacts.title').slice(0, 10));
     expect(textOf(h.graph.to(from).at(-1)!)).toContain(h.t('en', 'q.passport.text'));
@@ -125,7 +130,10 @@ describe('the Cloud API channel: what she sends that is not an answer', () => {
     video: { type: 'video', video: { id: '4', mime_type: 'video/mp4' } },
     sticker: { type: 'sticker', sticker: { id: '5', mime_type: 'image/webp', animated: false } },
     location: { type: 'location', location: { latitude: 22.28, longitude: 114.16, name: 'Kornhill' } },
-    contacts: { type: 'contacts', contacts: [{ name: { formatted_name: 'Mrs Chan' }, phones: [{ phone: '+852 9123 4567' }] }] },
+    contacts: {
+      type: 'contacts',
+      contacts: [{ name: { formatted_name: 'Mrs Chan' }, phones: [{ phone: '+852 9123 4567' }] }],
+    },
     reaction: { type: 'reaction', reaction: { message_id: 'wamid.x', emoji: '👍' } },
     document: { type: 'document', document: { id: '6', filename: 'contract.pdf' } },
     unsupported: { type: 'unsupported', errors: [{ code: 131051, title: 'Message type unknown' }] },
@@ -133,18 +141,21 @@ describe('the Cloud API channel: what she sends that is not an answer', () => {
     order: { type: 'order', order: { catalog_id: '1' } },
   };
 
-  it.each(Object.keys(TYPES))('%s gets "please choose one of the answers" and the question again', async (name) => {
-    const h = await harness();
-    const from = newWaId();
-    await h.say(from, 'start id');
-    const before = h.graph.to(from).length;
-    await h.deliver(from, TYPES[name]!);
-    const replies = h.graph.to(from).slice(before);
-    expect(replies.map(textOf)[0]).toBe(h.t('id', 'input.non_text'));
-    expect(textOf(replies.at(-1)!)).toContain(h.t('id', 'q.passport.text'));
-    expect(replies.at(-1)!.type).toBe('interactive');
-    expect((await h.core.store.read(ref(from)))!.value.s.step).toBe('passport');
-  });
+  it.each(Object.keys(TYPES))(
+    '%s gets "please choose one of the answers" and the question again',
+    async (name) => {
+      const h = await harness();
+      const from = newWaId();
+      await h.say(from, 'start id');
+      const before = h.graph.to(from).length;
+      await h.deliver(from, TYPES[name]!);
+      const replies = h.graph.to(from).slice(before);
+      expect(replies.map(textOf)[0]).toBe(h.t('id', 'input.non_text'));
+      expect(textOf(replies.at(-1)!)).toContain(h.t('id', 'q.passport.text'));
+      expect(replies.at(-1)!.type).toBe('interactive');
+      expect((await h.core.store.read(ref(from)))!.value.s.step).toBe('passport');
+    },
+  );
 
   it('a withdrawn reaction and a system notice get no reply', async () => {
     const h = await harness();
@@ -152,7 +163,10 @@ describe('the Cloud API channel: what she sends that is not an answer', () => {
     await h.say(from, 'start en');
     const before = h.graph.to(from).length;
     await h.deliver(from, { type: 'reaction', reaction: { message_id: 'wamid.x' } });
-    await h.deliver(from, { type: 'system', system: { body: 'changed number', type: 'user_changed_number' } });
+    await h.deliver(from, {
+      type: 'system',
+      system: { body: 'changed number', type: 'user_changed_number' },
+    });
     expect(h.graph.to(from).length).toBe(before);
   });
 
@@ -162,14 +176,35 @@ describe('the Cloud API channel: what she sends that is not an answer', () => {
     const from = newWaId();
     const statuses = (status: string, errors?: unknown[]) => ({
       object: 'whatsapp_business_account',
-      entry: [{ id: '1', changes: [{ field: 'messages', value: {
-        messaging_product: 'whatsapp',
-        metadata: { display_phone_number: '85230001234', phone_number_id: '109876543210987' },
-        statuses: [{ id: messageId(from), status, timestamp: '1700000000', recipient_id: from, ...(errors ? { errors } : {}) }],
-      } }] }],
+      entry: [
+        {
+          id: '1',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '85230001234', phone_number_id: '109876543210987' },
+                statuses: [
+                  {
+                    id: messageId(from),
+                    status,
+                    timestamp: '1700000000',
+                    recipient_id: from,
+                    ...(errors ? { errors } : {}),
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
     });
     for (const s of ['sent', 'delivered', 'read']) expect((await h.post(statuses(s))).status).toBe(200);
-    expect((await h.post(statuses('failed', [{ code: 131026, title: `Message undeliverable to ${from}` }]))).status).toBe(200);
+    expect(
+      (await h.post(statuses('failed', [{ code: 131026, title: `Message undeliverable to ${from}` }])))
+        .status,
+    ).toBe(200);
     await h.cloud.channel.idle();
     expect(h.graph.calls).toBe(0);
     expect(await store.read(ref(from))).toBeNull();
@@ -183,7 +218,9 @@ describe('the Cloud API channel: what she sends that is not an answer', () => {
     const h = await harness();
     const from = newWaId();
     const body = webhookBody(from, { type: 'text', text: { body: 'start' } });
-    body.entry[0]!.changes[0]!.value.messages[0]!.timestamp = String(Math.floor(Date.now() / 1000) - 25 * 3600);
+    body.entry[0]!.changes[0]!.value.messages[0]!.timestamp = String(
+      Math.floor(Date.now() / 1000) - 25 * 3600,
+    );
     expect((await h.post(body)).status).toBe(200);
     await h.cloud.channel.idle();
     expect(h.graph.calls).toBe(0);
@@ -233,24 +270,32 @@ describe('the Cloud API channel: re-deliveries and order', () => {
 });
 
 describe('the Cloud API channel: quick exit', () => {
-  it.each(['en', 'id', 'zh-HK'])('in %s: the session is wiped and one line says how to delete the chat', async (lang) => {
-    const h = await harness();
-    const from = newWaId();
-    await h.say(from, `start ${lang}`);
-    await h.say(from, '1');
-    expect(await h.core.store.read(ref(from))).not.toBeNull();
-    const exitWord = h.core.translator.words(lang, 'command.exit.words')[0]!;
-    const replies = await h.say(from, exitWord);
-    expect(replies).toEqual([`${h.t(lang, 'exit.done')}\n${h.t(lang, 'exit.delete_chat')}`]);
-    expect(await h.core.store.read(ref(from))).toBeNull();
-  });
+  it.each(['en', 'id', 'zh-HK'])(
+    'in %s: the session is wiped and one line says how to delete the chat',
+    async (lang) => {
+      const h = await harness();
+      const from = newWaId();
+      await h.say(from, `start ${lang}`);
+      await h.say(from, '1');
+      expect(await h.core.store.read(ref(from))).not.toBeNull();
+      const exitWord = h.core.translator.words(lang, 'command.exit.words')[0]!;
+      const replies = await h.say(from, exitWord);
+      expect(replies).toEqual([`${h.t(lang, 'exit.done')}\n${h.t(lang, 'exit.delete_chat')}`]);
+      expect(await h.core.store.read(ref(from))).toBeNull();
+    },
+  );
 
   it('the exit row of a list ends the chat the same way', async () => {
     const h = await harness();
     const from = newWaId();
     await h.say(from, 'start en');
-    await h.deliver(from, { type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'n|exit', title: 'x' } } });
-    expect(textOf(h.graph.to(from).at(-1)!)).toBe(`${h.t('en', 'exit.done')}\n${h.t('en', 'exit.delete_chat')}`);
+    await h.deliver(from, {
+      type: 'interactive',
+      interactive: { type: 'list_reply', list_reply: { id: 'n|exit', title: 'x' } },
+    });
+    expect(textOf(h.graph.to(from).at(-1)!)).toBe(
+      `${h.t('en', 'exit.done')}\n${h.t('en', 'exit.delete_chat')}`,
+    );
     expect(await h.core.store.read(ref(from))).toBeNull();
   });
 });

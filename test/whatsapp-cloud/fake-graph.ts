@@ -58,8 +58,13 @@ export class FakeGraph {
           return answer(401, { error: { code: 190, message: 'Invalid OAuth access token' } });
         }
         const failure = this.failures.shift();
-        if (failure) return answer(failure.status, { error: { code: failure.code, message: failure.message ?? 'error' } });
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SentMessage & { messaging_product: string };
+        if (failure)
+          return answer(failure.status, {
+            error: { code: failure.code, message: failure.message ?? 'error' },
+          });
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SentMessage & {
+          messaging_product: string;
+        };
         if (body.messaging_product !== 'whatsapp') return answer(400, { error: { code: 100 } });
         this.sent.push(body);
         answer(200, { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${this.sent.length}` }] });

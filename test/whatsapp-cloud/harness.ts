@@ -30,7 +30,11 @@ export function messageId(from: string): string {
 }
 
 /** The webhook body Meta posts for one incoming message. */
-export function webhookBody(from: string, message: Record<string, unknown>, opts: { name?: string; id?: string } = {}) {
+export function webhookBody(
+  from: string,
+  message: Record<string, unknown>,
+  opts: { name?: string; id?: string } = {},
+) {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -43,7 +47,14 @@ export function webhookBody(from: string, message: Record<string, unknown>, opts
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: '85230001234', phone_number_id: PHONE_NUMBER_ID },
               contacts: [{ profile: { name: opts.name ?? 'Siti Rahayu' }, wa_id: from }],
-              messages: [{ from, id: opts.id ?? messageId(from), timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
+              messages: [
+                {
+                  from,
+                  id: opts.id ?? messageId(from),
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  ...message,
+                },
+              ],
             },
           },
         ],
@@ -128,7 +139,11 @@ export class CloudHarness {
   }
 
   /** Meta delivers one message of hers; resolves when the bot has answered it. */
-  async deliver(from: string, message: Record<string, unknown>, opts: { name?: string; id?: string } = {}): Promise<Response> {
+  async deliver(
+    from: string,
+    message: Record<string, unknown>,
+    opts: { name?: string; id?: string } = {},
+  ): Promise<Response> {
     const res = await this.post(webhookBody(from, message, opts));
     await this.cloud.channel.idle();
     return res;
@@ -149,7 +164,10 @@ export class CloudHarness {
     if (!option) throw new Error(`no option ${choiceId} in ${JSON.stringify(optionsOf(q))}`);
     const kind = q.interactive!.type === 'button' ? 'button_reply' : 'list_reply';
     const before = this.graph.to(from).length;
-    await this.deliver(from, { type: 'interactive', interactive: { type: kind, [kind]: { id: option.id, title: option.title } } });
+    await this.deliver(from, {
+      type: 'interactive',
+      interactive: { type: kind, [kind]: { id: option.id, title: option.title } },
+    });
     return this.graph.to(from).slice(before).map(textOf);
   }
 

@@ -4,10 +4,12 @@ import { APP_SECRET, CloudHarness, newWaId, PATH, sign, VERIFY_TOKEN, webhookBod
 
 const harnesses: CloudHarness[] = [];
 afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map(async (h) => {
-    await h.close();
-    await h.graph.close();
-  }));
+  await Promise.all(
+    harnesses.splice(0).map(async (h) => {
+      await h.close();
+      await h.graph.close();
+    }),
+  );
 });
 
 async function harness(): Promise<CloudHarness> {
@@ -69,7 +71,9 @@ describe('the Cloud API webhook: signed posts only', () => {
       expect(res.status).toBe(401);
     }
     await h.cloud.channel.idle();
-    expect(parse.mock.calls.filter(([text]) => String(text).includes('whatsapp_business_account'))).toEqual([]);
+    expect(parse.mock.calls.filter(([text]) => String(text).includes('whatsapp_business_account'))).toEqual(
+      [],
+    );
     parse.mockRestore();
     expect(handle).not.toHaveBeenCalled();
     expect(h.graph.calls).toBe(0);
