@@ -1,25 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INTERACTIVE_LIMITS, charCount } from '../../bots/whatsapp-cloud/interactive-question.js';
 import { CLOUD_CHANNEL } from '../../bots/whatsapp-cloud/cloud-channel.js';
 import { chatRef } from '../../src/privacy.js';
 import { MemorySessionStore } from '../../src/store/memory-store.js';
 import { harmlessAnswers } from '../helpers/bundle.js';
 import { optionsOf, textOf } from './fake-graph.js';
-import { CloudHarness, messageId, newWaId, TEST_SECRET, webhookBody } from './harness.js';
+import { CloudHarness, cloudHarnesses, messageId, newWaId, TEST_SECRET, webhookBody } from './harness.js';
 
 const LANGS = ['en', 'id', 'zh-HK', 'th'];
-const harnesses: CloudHarness[] = [];
-afterEach(async () => {
-  const graphs = new Set(harnesses.map((h) => h.graph));
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-  await Promise.all([...graphs].map((g) => g.close()));
-});
-
-async function harness(opts: Parameters<typeof CloudHarness.start>[0] = {}): Promise<CloudHarness> {
-  const h = await CloudHarness.start({ locales: LANGS, ...opts });
-  harnesses.push(h);
-  return h;
-}
+const harness = cloudHarnesses({ locales: LANGS });
 
 const ref = (from: string) => chatRef(TEST_SECRET, CLOUD_CHANNEL, from);
 

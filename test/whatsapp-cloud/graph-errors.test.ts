@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLOUD_CHANNEL } from '../../bots/whatsapp-cloud/cloud-channel.js';
 import { chatRef } from '../../src/privacy.js';
 import { textOf } from './fake-graph.js';
-import { ACCESS_TOKEN, CloudHarness, newWaId, TEST_SECRET } from './harness.js';
+import { ACCESS_TOKEN, CloudHarness, cloudHarnesses, newWaId, TEST_SECRET } from './harness.js';
 
 /*
  * Meta's Graph API says no: rate limits are waited out and retried, other refusals give up, and
@@ -10,21 +10,7 @@ import { ACCESS_TOKEN, CloudHarness, newWaId, TEST_SECRET } from './harness.js';
  * of Meta's error text (which can quote her number), is logged.
  */
 
-const harnesses: CloudHarness[] = [];
-afterEach(async () => {
-  await Promise.all(
-    harnesses.splice(0).map(async (h) => {
-      await h.close();
-      await h.graph.close();
-    }),
-  );
-});
-
-async function harness(opts: Parameters<typeof CloudHarness.start>[0] = {}): Promise<CloudHarness> {
-  const h = await CloudHarness.start({ locales: ['en', 'id'], ...opts });
-  harnesses.push(h);
-  return h;
-}
+const harness = cloudHarnesses({ locales: ['en', 'id'] });
 
 function expectNothingOfHer(h: CloudHarness, from: string): void {
   const logs = h.logLines.join('\n');

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createCore, type Core } from '../../src/app.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -183,4 +184,24 @@ export class CloudHarness {
   async close(): Promise<void> {
     await this.running?.stop();
   }
+}
+
+/**
+ * For a test file: a function that starts harnesses (with `defaults`), each closed after its test
+ * together with its fake Graph API (once, when instances share one).
+ */
+export function cloudHarnesses(
+  defaults: Parameters<typeof CloudHarness.start>[0] = {},
+): (opts?: Parameters<typeof CloudHarness.start>[0]) => Promise<CloudHarness> {
+  const started: CloudHarness[] = [];
+  afterEach(async () => {
+    const graphs = new Set(started.map((h) => h.graph));
+    await Promise.all(started.splice(0).map((h) => h.close()));
+    await Promise.all([...graphs].map((g) => g.close()));
+  });
+  return async (opts = {}) => {
+    const h = await CloudHarness.start({ ...defaults, ...opts });
+    started.push(h);
+    return h;
+  };
 }

@@ -1,22 +1,17 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_BODY_BYTES, SIGNATURE_HEADER } from '../../bots/whatsapp-cloud/webhook-route.js';
-import { APP_SECRET, CloudHarness, newWaId, PATH, sign, VERIFY_TOKEN, webhookBody } from './harness.js';
+import {
+  APP_SECRET,
+  CloudHarness,
+  cloudHarnesses,
+  newWaId,
+  PATH,
+  sign,
+  VERIFY_TOKEN,
+  webhookBody,
+} from './harness.js';
 
-const harnesses: CloudHarness[] = [];
-afterEach(async () => {
-  await Promise.all(
-    harnesses.splice(0).map(async (h) => {
-      await h.close();
-      await h.graph.close();
-    }),
-  );
-});
-
-async function harness(): Promise<CloudHarness> {
-  const h = await CloudHarness.start();
-  harnesses.push(h);
-  return h;
-}
+const harness = cloudHarnesses({});
 
 const get = (h: CloudHarness, query: string) => fetch(`http://127.0.0.1:${h.port}${PATH}?${query}`);
 
