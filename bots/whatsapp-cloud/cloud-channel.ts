@@ -12,6 +12,7 @@ import {
   GraphNetworkError,
   INVALID_TOKEN_CODE,
   OUTSIDE_WINDOW_CODE,
+  PAYMENT_CODE,
   UNDELIVERABLE_CODE,
   type GraphApi,
   type GraphMessage,
@@ -188,6 +189,11 @@ export class WhatsAppCloudChannel {
         this.log.error(
           fields,
           `${what}: Meta refused WHATSAPP_CLOUD_ACCESS_TOKEN (invalid or expired). Make a new permanent system-user token (README, "WhatsApp Cloud API") and restart`,
+        );
+      } else if (err.code === PAYMENT_CODE) {
+        this.log.error(
+          fields,
+          `${what}: Meta asks for payment (the free service messages are used up?). Add a payment method in Meta's Billing Hub (README, "What it costs")`,
         );
       } else if (err.code === UNDELIVERABLE_CODE) {
         this.log.warn(

@@ -57,6 +57,8 @@ const TEMPORARY_CODES: ReadonlySet<number> = new Set([1, 2, 131000, 131016]);
 export const INVALID_TOKEN_CODE = 190;
 /** The message cannot reach her (not on WhatsApp, an old app, or she blocked the number). */
 export const UNDELIVERABLE_CODE = 131026;
+/** Meta will not deliver for a payment problem (no payment method once the free messages are used). */
+export const PAYMENT_CODE = 131042;
 /** Her last message is more than 24 hours old: only templates may be sent, and the bot sends none. */
 export const OUTSIDE_WINDOW_CODE = 131047;
 
