@@ -66,9 +66,14 @@ export function questionForm(q: QuestionTexts, listButton: string): QuestionForm
 
   const short = q.choices.length <= L.buttons && q.choices.every((c) => charCount(c.label) <= L.buttonTitle);
   if (short && problems.length === 0) {
-    const buttons = q.choices.map((c) => ({
+    // Numbered like the list rows and the typed answers ("1. Yes") when every title still fits.
+    const numbered = q.choices.map((c, i) => `${i + 1}. ${c.label}`);
+    const titles = numbered.every((t) => charCount(t) <= L.buttonTitle)
+      ? numbered
+      : q.choices.map((c) => c.label);
+    const buttons = q.choices.map((c, i) => ({
       type: 'reply',
-      reply: { id: choiceCallbackData(q.id, c.id), title: c.label },
+      reply: { id: choiceCallbackData(q.id, c.id), title: titles[i]! },
     }));
     return {
       kind: 'buttons',

@@ -28,13 +28,21 @@ describe('a question as a WhatsApp interactive message', () => {
         body: { text: 'Do you keep your passport?\n\nType the number of your answer.' },
         action: {
           buttons: [
-            { type: 'reply', reply: { id: 'c|passport|c0', title: 'Yes' } },
-            { type: 'reply', reply: { id: 'c|passport|c1', title: 'No' } },
-            { type: 'reply', reply: { id: 'c|passport|c2', title: 'Not sure' } },
+            { type: 'reply', reply: { id: 'c|passport|c0', title: '1. Yes' } },
+            { type: 'reply', reply: { id: 'c|passport|c1', title: '2. No' } },
+            { type: 'reply', reply: { id: 'c|passport|c2', title: '3. Not sure' } },
           ],
         },
       },
     });
+  });
+
+  it('button titles go without numbers when a numbered one would not fit', () => {
+    const form = questionForm(question(['Yes', 'I am really not sure']), 'Choose an answer');
+    const titles = (
+      form as { message: { interactive: { action: { buttons: { reply: { title: string } }[] } } } }
+    ).message.interactive.action.buttons.map((b) => b.reply.title);
+    expect(titles).toEqual(['Yes', 'I am really not sure']);
   });
 
   it('a fourth answer, or one over 20 characters, makes a list with numbered rows, then help numbers and exit', () => {
