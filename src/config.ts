@@ -75,6 +75,31 @@ const envSchema = z.object({
   WHATSAPP_ENABLED: bool,
   WHATSAPP_DATA_DIR: z.string().optional().default('data/whatsapp'),
   CHROMIUM_PATH: z.string().optional().default('/usr/bin/chromium'),
+  // WhatsApp through Meta's Cloud API (bots/whatsapp-cloud): on when its settings are set.
+  WHATSAPP_CLOUD_ACCESS_TOKEN: z.string().optional().transform((v) => v?.trim() || undefined),
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined)
+    .refine((v) => v === undefined || /^\d{5,30}$/.test(v), {
+      message: "must be the phone number id from the app's WhatsApp > API setup page: digits only (not the phone number)",
+    }),
+  WHATSAPP_CLOUD_APP_SECRET: z.string().optional().transform((v) => v?.trim() || undefined),
+  WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().optional().transform((v) => v?.trim() || undefined),
+  WHATSAPP_CLOUD_WEBHOOK_PATH: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || '/whatsapp')
+    .refine((v) => /^\/[A-Za-z0-9/_-]{0,100}$/.test(v), {
+      message: 'must be a path such as /whatsapp (the path of the callback URL given to Meta)',
+    }),
+  WHATSAPP_CLOUD_GRAPH_ROOT: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim().replace(/\/+$/, '') || undefined)
+    .refine((v) => v === undefined || /^https?:\/\/[^\s/]+$/.test(v), {
+      message: 'must be the root address of a Graph API server, e.g. http://127.0.0.1:9000 (no path)',
+    }),
   // Leaflets only (npm run leaflet): where the printed QR codes point. Unset: that channel is left off.
   TELEGRAM_BOT_USERNAME: z
     .string()
@@ -180,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sentences.push('TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook: 16-256 characters of A-Z a-z 0-9 _ -.');
     }
   }
+  sentences.push(...whatsAppCloudProblems(c));
   if (problems.length === 0 && sentences.length === 1) throw new ConfigError(sentences[0]!);
   if (problems.length + sentences.length > 0) {
     throw new ConfigError(`Bad setting(s):\n${[...problems, ...sentences].join('\n')}\nSee .env.example.`);
@@ -187,6 +213,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const checked = envSchema.parse(env);
   const secret = checked.SESSION_SECRET || randomSecret();
   return { ...checked, SESSION_SECRET: secret, secretIsRandom: !checked.SESSION_SECRET };
+}
+
+/** The four WhatsApp Cloud API settings that must be set together. */
+export const WHATSAPP_CLOUD_KEYS = [
+  'WHATSAPP_CLOUD_ACCESS_TOKEN',
+  'WHATSAPP_CLOUD_PHONE_NUMBER_ID',
+  'WHATSAPP_CLOUD_APP_SECRET',
+  'WHATSAPP_CLOUD_VERIFY_TOKEN',
+] as const;
+
+/** True when the WhatsApp Cloud API channel is configured (all four settings are set). */
+export function whatsAppCloudEnabled(c: Partial<Pick<Config, (typeof WHATSAPP_CLOUD_KEYS)[number]>>): boolean {
+  return WHATSAPP_CLOUD_KEYS.every((k) => Boolean(c[k]));
+}
+
+/** The Cloud API settings go together: all four or none, each in the form Meta gives it. */
+function whatsAppCloudProblems(c: Partial<z.infer<typeof envSchema>>): string[] {
+  const missing = WHATSAPP_CLOUD_KEYS.filter((k) => !c[k]);
+  if (missing.length === WHATSAPP_CLOUD_KEYS.length) return [];
+  const out: string[] = [];
+  if (missing.length > 0) {
+    out.push(`The WhatsApp Cloud API channel needs all four of its settings; missing: ${missing.join(', ')} (see README, "WhatsApp Cloud API").`);
+  }
+  if (c.WHATSAPP_CLOUD_ACCESS_TOKEN && !/^[A-Za-z0-9_|.-]{20,1024}$/.test(c.WHATSAPP_CLOUD_ACCESS_TOKEN)) {
+    out.push('WHATSAPP_CLOUD_ACCESS_TOKEN does not look like an access token (letters and digits, usually starting with EAA): copy it again from the system user page.');
+  }
+  if (c.WHATSAPP_CLOUD_APP_SECRET && !/^[A-Za-z0-9]{16,128}$/.test(c.WHATSAPP_CLOUD_APP_SECRET)) {
+    out.push('WHATSAPP_CLOUD_APP_SECRET does not look like an app secret (32 letters and digits): copy it from App settings > Basic.');
+  }
+  if (c.WHATSAPP_CLOUD_VERIFY_TOKEN && !/^[A-Za-z0-9_-]{16,256}$/.test(c.WHATSAPP_CLOUD_VERIFY_TOKEN)) {
+    out.push('WHATSAPP_CLOUD_VERIFY_TOKEN must be 16-256 characters of A-Z a-z 0-9 _ - (a random word you also type into the webhook form).');
+  }
+  return out;
 }
 
 /** The TLS settings for a Redis client: the CA of REDIS_TLS_CA_FILE when set (rediss:// does the rest). */

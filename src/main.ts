@@ -1,5 +1,5 @@
 import { createCore, loadCheckedBundle, PROJECT_ROOT } from './app.js';
-import { loadConfig } from './config.js';
+import { loadConfig, whatsAppCloudEnabled } from './config.js';
 import { commandLogger } from './log.js';
 import { chatRef } from './privacy.js';
 import { startLiveReload } from './reload.js';
@@ -9,6 +9,7 @@ import { createSessionStore } from './store/create-store.js';
 import { runConsoleChat } from '../bots/console/console-chat.js';
 import { startTelegramChannel } from '../bots/telegram/telegram-channel.js';
 import { startWhatsApp } from '../bots/whatsapp/start-whatsapp.js';
+import { createWhatsAppCloud } from '../bots/whatsapp-cloud/start-whatsapp-cloud.js';
 
 /** A running channel that can be stopped for a graceful shutdown. */
 export interface RunningChannel {
@@ -23,7 +24,8 @@ export interface RunningChannel {
 await runMain(async () => {
   const config = loadConfig();
   // With no channel configured this is the terminal chat: no log lines among its questions.
-  const logger = commandLogger(config, { chat: !config.TELEGRAM_BOT_TOKEN && !config.WHATSAPP_ENABLED });
+  const cloudEnabled = whatsAppCloudEnabled(config);
+  const logger = commandLogger(config, { chat: !config.TELEGRAM_BOT_TOKEN && !config.WHATSAPP_ENABLED && !cloudEnabled });
   if (config.secretIsRandom) {
     logger.warn('SESSION_SECRET is not set: using a random secret, so sessions do not survive a restart');
   }
@@ -46,8 +48,14 @@ await runMain(async () => {
   // Channels register here (Telegram, WhatsApp). If one cannot start, the ones already running are
   // stopped and the store closed, so the process ends with the message instead of half running.
   try {
-    if (config.TELEGRAM_BOT_TOKEN) channels.push(await startTelegramChannel({ config, core, logger }));
+    // WhatsApp through the Cloud API shares Telegram's webhook server when there is one (one port).
+    const cloud = cloudEnabled ? createWhatsAppCloud({ config, core, logger }) : undefined;
+    const telegramServer = Boolean(config.TELEGRAM_BOT_TOKEN) && config.TELEGRAM_MODE === 'webhook';
+    if (config.TELEGRAM_BOT_TOKEN) {
+      channels.push(await startTelegramChannel({ config, core, logger, ...(cloud && telegramServer ? { routes: [cloud.route] } : {}) }));
+    }
     if (config.WHATSAPP_ENABLED) channels.push(await startWhatsApp({ config, core, logger }));
+    if (cloud) channels.push(await cloud.start({ ownServer: !telegramServer }));
   } catch (err) {
     liveReload?.close();
     await Promise.allSettled(channels.map((c) => c.stop()));
@@ -56,7 +64,7 @@ await runMain(async () => {
   }
 
   if (channels.length === 0) {
-    logger.info('no TELEGRAM_BOT_TOKEN and WHATSAPP_ENABLED is not true: starting the terminal chat');
+    logger.info('no TELEGRAM_BOT_TOKEN, no WHATSAPP_CLOUD_* settings and WHATSAPP_ENABLED is not true: starting the terminal chat');
     await runConsoleChat({
       conversations: core.conversations,
       chatRef: chatRef(config.SESSION_SECRET, 'console', 'terminal'),

@@ -32,6 +32,8 @@ export const SYSTEM_KEYS: readonly string[] = [
   'help.text',
   'exit.done',
   'exit.clear_chat',
+  'exit.delete_chat',
+  'nav.choose',
   'session.flow_updated',
   'session.resume_question',
   'session.lost',

@@ -10,7 +10,7 @@ import type { Logger } from '../../src/log.js';
 import type { RenderedMessage } from '../../src/render.js';
 import { chatRef } from '../../src/privacy.js';
 import { describeApiError, isEditPointless, tryApiCall } from './api-errors.js';
-import { inputFromCallbackData } from './callback-data.js';
+import { inputFromCallbackData } from '../shared/callback-data.js';
 import { ChatMemory } from './chat-memory.js';
 import { eraseMessages } from './erase-messages.js';
 import { localeForTelegramLanguage } from './languages.js';

@@ -7,7 +7,7 @@ import type { Logger } from '../../src/log.js';
 import { describeApiError } from './api-errors.js';
 import { registerCommands } from './bot-commands.js';
 import { ALLOWED_UPDATES, createTelegramBot } from './telegram-bot.js';
-import { waitAtMost, WebhookServer } from './webhook-server.js';
+import { listenOrExplain, waitAtMost, WebhookServer, type WebhookRoute } from './webhook-server.js';
 
 /** How long a graceful stop waits for turns in flight. */
 const STOP_GRACE_MS = 10_000;
@@ -35,6 +35,8 @@ export interface TelegramChannelOptions {
   startupRetryDelaysMs?: readonly number[];
   /** How long `stop()` waits for turns in flight (default 10 s). */
   stopGraceMs?: number;
+  /** Webhook mode: other webhooks the same server answers (the WhatsApp Cloud API's). */
+  routes?: readonly WebhookRoute[];
   /**
    * Called when long polling stops by itself for good (Telegram said 401: the token was revoked,
    * or 409: another copy of the bot is polling with the same token). The default logs why and
@@ -109,24 +111,10 @@ export async function startTelegramChannel(o: TelegramChannelOptions): Promise<T
       logger,
       // Every instance sharing Redis recognises a re-delivered update (ids are per bot).
       claim: (updateId) => o.core.store.claimOnce(`telegram:${bot.botInfo.id}:${updateId}`, UPDATE_ID_TTL_S),
+      ...(o.routes ? { routes: o.routes } : {}),
     });
     const host = o.host ?? config.HOST ?? '127.0.0.1';
-    let port: number;
-    try {
-      port = await server.listen(config.PORT, host);
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-        throw new ConfigError(
-          code === 'EADDRINUSE'
-            ? `PORT ${config.PORT} on ${host} is already in use (another program, or another copy of the bot): choose another PORT, or stop the other program.`
-            : code === 'EACCES'
-              ? `PORT ${config.PORT} on ${host} needs more rights than the bot has: use a port above 1023 behind the reverse proxy.`
-              : `HOST ${host} is not an address of this machine: use 127.0.0.1 (behind a reverse proxy here) or 0.0.0.0 (in a container).`,
-        );
-      }
-      throw err;
-    }
+    const port = await listenOrExplain(server, config.PORT, host);
     // Listening first, so Telegram's first delivery finds the server.
     try {
       await bot.api.setWebhook(config.TELEGRAM_WEBHOOK_URL, {

@@ -1,6 +1,6 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { RenderedMessage } from '../../src/render.js';
-import { choiceCallbackData, navCallbackData } from './callback-data.js';
+import { choiceCallbackData, navCallbackData } from '../shared/callback-data.js';
 
 /** Telegram's limit for one message's text (UTF-16 code units, which is what `string.length` counts). */
 export const TELEGRAM_TEXT_MAX = 4096;

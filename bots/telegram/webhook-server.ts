@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Update } from 'grammy/types';
+import { ConfigError } from '../../src/config.js';
 import { errorName } from '../../src/conversation.js';
 import type { Logger } from '../../src/log.js';
 
@@ -12,13 +13,24 @@ const MAX_BODY_BYTES = 1_000_000;
 /** How many recent update ids are remembered to drop Telegram's re-deliveries. */
 const REMEMBERED_UPDATE_IDS = 10_000;
 
-export interface WebhookServerOptions {
-  /** The path Telegram posts to (the path of TELEGRAM_WEBHOOK_URL). */
+/** Another webhook the same server answers (the WhatsApp Cloud API's), so one port serves both. */
+export interface WebhookRoute {
   path: string;
+  /** Answers one request to `path`; `stopping` is true once the server shuts down (answer 503). */
+  handle(req: IncomingMessage, res: ServerResponse, stopping: boolean): Promise<void>;
+  /** Resolves when the work it took is done; a graceful stop waits for it. */
+  idle(): Promise<void>;
+}
+
+export interface WebhookServerOptions {
+  /** The path Telegram posts to (the path of TELEGRAM_WEBHOOK_URL); unset: no Telegram webhook here. */
+  path?: string;
   /** TELEGRAM_WEBHOOK_SECRET: a request without it never reaches the bot. */
-  secretToken: string;
+  secretToken?: string;
   /** Processes one update (the bot's `handleUpdate`). */
-  handleUpdate: (update: Update) => Promise<void>;
+  handleUpdate?: (update: Update) => Promise<void>;
+  /** Other webhooks on the same server. */
+  routes?: readonly WebhookRoute[];
   logger: Logger;
   /**
    * True when this instance is the first, of all instances sharing the store, to take this update
@@ -47,7 +59,7 @@ export class WebhookServer {
   private stopping = false;
 
   constructor(private readonly o: WebhookServerOptions) {
-    this.secretDigest = digest(o.secretToken);
+    this.secretDigest = digest(o.secretToken ?? '');
     this.server = createServer((req, res) => {
       this.route(req, res).catch((err) => {
         this.o.logger.error({ err: errorName(err) }, 'webhook request failed');
@@ -70,6 +82,7 @@ export class WebhookServer {
   /** Resolves when every update taken so far has been processed. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+    await Promise.allSettled((this.o.routes ?? []).map((r) => r.idle()));
   }
 
   /**
@@ -95,7 +108,12 @@ export class WebhookServer {
         .end(this.stopping ? 'stopping' : 'ok');
       return;
     }
-    if (path !== this.o.path) {
+    const route = this.o.routes?.find((r) => r.path === path);
+    if (route) {
+      await route.handle(req, res, this.stopping);
+      return;
+    }
+    if (path !== this.o.path || !this.o.secretToken) {
       res.writeHead(404).end();
       return;
     }
@@ -119,7 +137,7 @@ export class WebhookServer {
       res.writeHead(413).end();
       return;
     }
-    const update = parseUpdate(body);
+    const update = parseUpdate(body.toString('utf8'));
     if (!update) {
       res.writeHead(400).end();
       return;
@@ -141,7 +159,7 @@ export class WebhookServer {
         })
       : Promise.resolve(true);
     const task = first
-      .then((mine) => (mine ? this.o.handleUpdate(update) : undefined))
+      .then((mine) => (mine ? this.o.handleUpdate?.(update) : undefined))
       .catch((err) => this.o.logger.error({ err: errorName(err) }, 'telegram update failed'))
       .finally(() => this.inFlight.delete(id));
     this.inFlight.set(id, task);
@@ -158,7 +176,8 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
 
-function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+/** The raw body, or null (the rest drained unread) when it is longer than `max` bytes. */
+export function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -168,7 +187,7 @@ function readBody(req: IncomingMessage, max: number): Promise<string | null> {
       if (size > max) tooBig = true;
       else chunks.push(chunk);
     });
-    req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -187,6 +206,28 @@ function parseUpdate(body: string): Update | null {
     // not JSON: not from Telegram
   }
   return null;
+}
+
+/**
+ * Starts `server` on PORT and HOST; a port in use, a privileged port or an address not of this
+ * machine stops the start with a sentence that says what to change.
+ */
+export async function listenOrExplain(server: WebhookServer, port: number, host: string): Promise<number> {
+  try {
+    return await server.listen(port, host);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') {
+      throw new ConfigError(`PORT ${port} on ${host} is already in use (another program, or another copy of the bot): choose another PORT, or stop the other program.`);
+    }
+    if (code === 'EACCES') {
+      throw new ConfigError(`PORT ${port} on ${host} needs more rights than the bot has: use a port above 1023 behind the reverse proxy.`);
+    }
+    if (code === 'EADDRNOTAVAIL') {
+      throw new ConfigError(`HOST ${host} is not an address of this machine: use 127.0.0.1 (behind a reverse proxy here) or 0.0.0.0 (in a container).`);
+    }
+    throw err;
+  }
 }
 
 /** Resolves true when `p` settles within `ms`, false otherwise. */

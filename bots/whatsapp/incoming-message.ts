@@ -1,5 +1,5 @@
 import type { Input } from '../../src/engine.js';
-import { parseStartText } from './start-text.js';
+import { textInput } from '../whatsapp-common/start-text.js';
 import type { IncomingWhatsAppMessage, IncomingWhatsAppReaction } from './whatsapp-client.js';
 
 /** A person's chat: a phone-number id ("...@c.us") or a hidden-number id ("...@lid"). */
@@ -47,7 +47,7 @@ export function inputOf(
   startWords: readonly string[] = ['start'],
 ): Input {
   if (m.type !== 'chat') return { kind: 'unsupported' };
-  return parseStartText(m.body, localeCodes, startWords) ?? { kind: 'text', text: m.body };
+  return textInput(m.body, localeCodes, startWords);
 }
 
 /**

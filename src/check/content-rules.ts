@@ -6,6 +6,8 @@ import { normaliseText } from '../input.js';
 import type { Locale } from '../locales.js';
 import type { Problem } from '../problems.js';
 import { YamlFile } from '../yaml-file.js';
+import { Translator } from '../i18n.js';
+import { INTERACTIVE_LIMITS, questionForm, type FormProblem } from '../../bots/whatsapp-cloud/interactive-question.js';
 
 /**
  * The rules that keep the content safe for a worker, beyond what start-up checks: help numbers
@@ -25,7 +27,7 @@ const DAY_MS = 86_400_000;
 const COMMANDS = ['exit', 'help', 'restart', 'contacts', 'language', 'start'] as const;
 
 export function checkContentRules(bundle: Bundle, opts: ContentRuleOptions): Problem[] {
-  return [...contactRules(bundle, opts), ...figureRules(bundle, opts), ...wordRules(bundle)];
+  return [...contactRules(bundle, opts), ...figureRules(bundle, opts), ...wordRules(bundle), ...whatsAppFormRules(bundle, opts.root)];
 }
 
 // === Contacts: nothing unconfirmed on an urgent screen
@@ -338,4 +340,111 @@ function wordRules(bundle: Bundle): Problem[] {
 function readYaml(root: string, file: string): YamlFile | undefined {
   const abs = join(root, file);
   return existsSync(abs) ? YamlFile.read(abs, file).yaml : undefined;
+}
+
+// === WhatsApp Cloud API: every question fits reply buttons or a list
+
+/**
+ * Every question, in every language, must fit one of WhatsApp's interactive forms (Meta's limits,
+ * bots/whatsapp-cloud/interactive-question.ts): up to 3 short answers as buttons, else a list whose
+ * row description holds a label too long for a title. A question that fits neither is still sent,
+ * as numbered text, but loses its one-tap answers: the problem names the text to shorten.
+ */
+/** A question as the checker sees it: its keys, and where a "too many answers" problem points. */
+interface CheckedQuestion {
+  id: string;
+  textKey: string;
+  /** Label keys; `lang` renders a label in another language (the language menu's names). */
+  choices: { id: string; key: string; lang?: string }[];
+  where: (root: string) => { file: string; line: number; column: number };
+}
+
+/** The flows' questions, and the ones the engine adds (language menu, urgent, resume, after the result). */
+function checkedQuestions(bundle: Bundle): CheckedQuestion[] {
+  const out: CheckedQuestion[] = [];
+  const system = (id: string, textKey: string, choices: string[]) =>
+    out.push({ id, textKey, choices: choices.map((c) => ({ id: c, key: `choice.${c}` })), where: () => ({ file: 'src/engine.ts', line: 1, column: 1 }) });
+  for (const flow of bundle.flows.values()) {
+    for (const step of flow.steps.values()) {
+      if (step.type === 'question') {
+        out.push({
+          id: step.id,
+          textKey: step.text,
+          choices: step.choices.map((c) => ({ id: c.id, key: c.label })),
+          where: (root) => ({ file: flow.file, ...(readYaml(root, flow.file)?.at(['steps', step.id, 'choices']) ?? { line: 1, column: 1 }) }),
+        });
+      } else if (step.type === 'language') {
+        out.push({
+          id: step.id,
+          textKey: step.text,
+          choices: step.order.map((code) => ({ id: code, key: 'language.name', lang: code })),
+          where: (root) => ({ file: flow.file, ...(readYaml(root, flow.file)?.at(['steps', step.id]) ?? { line: 1, column: 1 }) }),
+        });
+      }
+    }
+  }
+  system('urgent', 'urgent.continue', ['continue', 'contacts', 'exit']);
+  system('resume', 'session.resume_question', ['resume', 'restart']);
+  system('result', 'result.next', ['details', 'contacts', 'restart', 'exit']);
+  return out;
+}
+
+function whatsAppFormRules(bundle: Bundle, root: string): Problem[] {
+  const translator = new Translator(bundle);
+  const problems: Problem[] = [];
+  const reported = new Set<string>();
+  const L = INTERACTIVE_LIMITS;
+  const questions = checkedQuestions(bundle);
+  for (const locale of bundle.locales) {
+    const lang = locale.code;
+    const t = (key: string, other?: string) => translator.t(other ?? lang, key);
+    const at = (key: string, other?: string) => {
+      const loc = other ? bundle.locales.find((l) => l.code === other) ?? locale : locale;
+      const k = loc.keys.get(key);
+      return { file: loc.file, line: k?.line ?? 1, column: k?.column ?? 1 };
+    };
+    const navKeys = ['nav.contacts', 'nav.exit'] as const;
+    for (const q of questions) {
+      const form = questionForm(
+        {
+          id: q.id,
+          text: t(q.textKey),
+          hint: t('nav.help_hint'),
+          choices: q.choices.map((c) => ({ id: c.id, label: t(c.key, c.lang) })),
+          nav: [
+            { id: 'contacts', label: t('nav.contacts') },
+            { id: 'exit', label: t('nav.exit') },
+          ],
+        },
+        t('nav.choose'),
+      );
+      if (form.kind !== 'none') continue;
+      for (const p of form.problems) {
+        const choice = p.what === 'choice' ? q.choices[p.index ?? 0] : undefined;
+        const key = formProblemKey(p, q.textKey, q.choices.map((c) => c.key), navKeys);
+        const id = `${choice?.lang ?? lang}\u0000${key}\u0000${p.what}\u0000${p.what === 'body' || p.what === 'choices' ? q.id : ''}`;
+        if (reported.has(id)) continue;
+        reported.add(id);
+        const where = p.what === 'choices' ? q.where(root) : at(key, choice?.lang);
+        const message =
+          p.what === 'choices'
+            ? `the question "${q.id}" has ${p.length} answers: a WhatsApp list holds at most ${L.rows} rows, so on the WhatsApp Cloud API channel it loses its one-tap answers. Give it at most ${L.rows} answers`
+            : p.what === 'body'
+              ? `"${key}" with the hint line "nav.help_hint" is ${p.length} characters in ${lang}: a WhatsApp interactive message's text holds at most ${p.limit}. Shorten "${key}"`
+              : p.what === 'list_button'
+                ? `"nav.choose" is ${p.length} characters in ${lang}: WhatsApp's list button holds at most ${p.limit}. Shorten it`
+                : `"${key}" is ${p.length} characters in ${choice?.lang ?? lang} (at "${q.id}"): too long for a WhatsApp button title (${L.buttonTitle}) and for a list row's description (${p.limit}). Shorten it to ${p.limit} characters at most`;
+        problems.push({ severity: 'error', ...where, message });
+      }
+    }
+  }
+  return problems;
+}
+
+/** The translation key a form problem is about. */
+function formProblemKey(p: FormProblem, textKey: string, labelKeys: string[], navKeys: readonly string[]): string {
+  if (p.what === 'choice') return labelKeys[p.index ?? 0] ?? textKey;
+  if (p.what === 'nav') return navKeys[p.index ?? 0] ?? textKey;
+  if (p.what === 'list_button') return 'nav.choose';
+  return textKey;
 }

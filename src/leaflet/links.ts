@@ -14,7 +14,7 @@ export function telegramLink(botUsername: string, lang: string, campaign: string
 /**
  * The word before the payload in the WhatsApp start text: the first of `command.start.words` in
  * that language, in capitals ("MULAI" for id), or START where the language has none. The WhatsApp
- * adapter recognises every language's start words (bots/whatsapp/start-text.ts), in any case.
+ * adapter recognises every language's start words (bots/whatsapp-common/start-text.ts), in any case.
  */
 export const WHATSAPP_START_WORD = 'START';
 

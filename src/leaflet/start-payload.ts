@@ -34,7 +34,7 @@ export function checkCampaign(campaign: string): string {
 /**
  * The start payload `<lang>-<campaign>` a leaflet link carries: the language to start in and the
  * campaign to count under (Telegram `?start=`, and the WhatsApp start text). The channels read it
- * back with their own parsers (bots/telegram/update-input.ts, bots/whatsapp/start-text.ts).
+ * back with their own parsers (bots/telegram/update-input.ts, bots/whatsapp-common/start-text.ts).
  * Throws a LeafletError when Telegram would refuse it.
  */
 export function startPayload(lang: string, campaign: string): string {

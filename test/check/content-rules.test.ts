@@ -41,6 +41,7 @@ describe('npm run check: content rules', () => {
         'word-means-yes-and-no',
         'word-for-two-answers',
         'stale-figure-and-fee',
+        'whatsapp-label-too-long',
       ]),
     );
   });

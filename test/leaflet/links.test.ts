@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseStartPayload } from '../../bots/telegram/update-input.js';
-import { parseStartText, startWordsOf } from '../../bots/whatsapp/start-text.js';
+import { parseStartText, startWordsOf } from '../../bots/whatsapp-common/start-text.js';
 import { loadCheckedBundle } from '../../src/app.js';
 import { Translator } from '../../src/i18n.js';
 import { PROJECT_ROOT } from '../../src/app.js';

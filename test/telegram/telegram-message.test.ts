@@ -6,7 +6,7 @@ import {
   choiceCallbackData,
   inputFromCallbackData,
   navCallbackData,
-} from '../../bots/telegram/callback-data.js';
+} from '../../bots/shared/callback-data.js';
 import {
   displayWidth,
   questionKeyboard,

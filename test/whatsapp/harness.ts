@@ -6,7 +6,7 @@ import { type Bundle } from '../../src/bundle.js';
 import type { TurnEvent } from '../../src/engine.js';
 import { createLogger } from '../../src/log.js';
 import { chatRef } from '../../src/privacy.js';
-import type { PacingOptions } from '../../bots/whatsapp/send-pacer.js';
+import type { PacingOptions } from '../../bots/whatsapp-common/send-pacer.js';
 import type {
   IncomingWhatsAppMessage,
   IncomingWhatsAppReaction,

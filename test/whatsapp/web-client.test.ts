@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { getConfiguration } from 'puppeteer/internal/getConfiguration.js';
 import wwebjs from 'whatsapp-web.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_PACING } from '../../bots/whatsapp/send-pacer.js';
+import { DEFAULT_PACING } from '../../bots/whatsapp-common/send-pacer.js';
 import { startWhatsApp, webClientFactory } from '../../bots/whatsapp/start-whatsapp.js';
 import { buildClientOptions, CHROMIUM_ARGS, WebClient } from '../../bots/whatsapp/web-client.js';
 import { createCore, loadCheckedBundle, PROJECT_ROOT } from '../../src/app.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SendPacer } from '../../bots/whatsapp/send-pacer.js';
+import { SendPacer } from '../../bots/whatsapp-common/send-pacer.js';
 
 describe('SendPacer', () => {
   it('runs sends of one chat one after another with a pause after each', async () => {

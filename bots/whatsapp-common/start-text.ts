@@ -51,3 +51,15 @@ export function parseStartText(
   }
   return undefined;
 }
+
+/**
+ * What the engine gets for a typed WhatsApp text, on either transport: a leaflet's start text (or a
+ * bare start word) starts in its language, anything else is text for the engine to read.
+ */
+export function textInput(
+  text: string,
+  localeCodes: readonly string[],
+  startWords: readonly string[] = ['start'],
+): Input {
+  return parseStartText(text, localeCodes, startWords) ?? { kind: 'text', text };
+}

@@ -3,7 +3,7 @@ import {
   formatForWhatsApp,
   MAX_WHATSAPP_TEXT,
   splitLongText,
-} from '../../bots/whatsapp/format-for-whatsapp.js';
+} from '../../bots/whatsapp-common/format-for-whatsapp.js';
 
 describe('formatForWhatsApp', () => {
   it('writes a question as its text, a numbered list and the hint line', () => {

@@ -18,6 +18,15 @@ export function formatForWhatsApp(m: RenderedMessage): string {
 }
 
 /**
+ * The one message of a quick exit on WhatsApp: the core's closing words, then the line that tells
+ * her how to clear the chat on her phone (each transport has its own: `exit.clear_chat` where the
+ * bot can delete its messages, `exit.delete_chat` where it cannot).
+ */
+export function quickExitText(messages: readonly RenderedMessage[], clearChatLine: string): string {
+  return [...messages.map(formatForWhatsApp), clearChatLine].join('\n');
+}
+
+/**
  * Splits a text into parts of at most `max` characters, at a blank line if possible, else at a line
  * break, else at a space; never inside a surrogate pair (an emoji).
  */

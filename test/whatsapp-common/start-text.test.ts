@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStartText } from '../../bots/whatsapp/start-text.js';
+import { parseStartText } from '../../bots/whatsapp-common/start-text.js';
 import { whatsappStartText } from '../../src/leaflet/links.js';
 
 const CODES = ['en', 'id', 'tl', 'zh-HK'];
