@@ -20,20 +20,31 @@ export interface Locale {
   yaml: YamlFile;
 }
 
-/** Reads every `locales/<code>/messages.yaml`. */
-export function readLocales(root: string, dir = 'locales'): { locales: Locale[]; problems: Problem[] } {
+/**
+ * Reads every `locales/<code>/messages.yaml`. `folders` lists every language that has the file, also
+ * those that could not be read (their error is in `problems`; they are not missing, only broken).
+ */
+export function readLocales(
+  root: string,
+  dir = 'locales',
+): { locales: Locale[]; folders: string[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const locales: Locale[] = [];
+  const folders: string[] = [];
   const abs = join(root, dir);
   if (!existsSync(abs)) {
     return {
       locales,
-      problems: [{ severity: 'error', file: dir, line: 1, column: 1, message: 'the locales folder is missing' }],
+      folders,
+      problems: [
+        { severity: 'error', file: dir, line: 1, column: 1, message: 'the locales folder is missing' },
+      ],
     };
   }
   for (const code of readdirSync(abs).sort()) {
     const file = `${dir}/${code}/messages.yaml`;
     if (!existsSync(join(abs, code, 'messages.yaml'))) continue;
+    folders.push(code);
     const { yaml, problems: p } = YamlFile.read(join(abs, code, 'messages.yaml'), file);
     problems.push(...p);
     if (!yaml) continue;
@@ -46,7 +57,7 @@ export function readLocales(root: string, dir = 'locales'): { locales: Locale[];
     flatten(yaml, yaml.doc.contents as Node, [], keys, problems);
     locales.push({ code, file, resources: value as Record<string, unknown>, keys, yaml });
   }
-  return { locales, problems };
+  return { locales, folders, problems };
 }
 
 function flatten(
@@ -67,7 +78,12 @@ function flatten(
   if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
     const text = String(node.value);
     if (text.trim() === '') {
-      problems.push({ severity: 'error', file: yaml.file, ...pos, message: `the text "${path.join('.')}" is empty` });
+      problems.push({
+        severity: 'error',
+        file: yaml.file,
+        ...pos,
+        message: `the text "${path.join('.')}" is empty`,
+      });
     }
     out.set(path.join('.'), { value: text, ...pos });
     return;
