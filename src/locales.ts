@@ -22,12 +22,9 @@ export interface Locale {
 
 /**
  * Reads every `locales/<code>/messages.yaml`. `folders` lists every language that has the file, also
- * those that could not be read (their error is in `problems`; they are not missing, only broken).
+ * those that could not be read (their error is in `problems`: they are broken, not missing).
  */
-export function readLocales(
-  root: string,
-  dir = 'locales',
-): { locales: Locale[]; folders: string[]; problems: Problem[] } {
+export function readLocales(root: string, dir = 'locales'): { locales: Locale[]; folders: string[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const locales: Locale[] = [];
   const folders: string[] = [];
@@ -36,9 +33,7 @@ export function readLocales(
     return {
       locales,
       folders,
-      problems: [
-        { severity: 'error', file: dir, line: 1, column: 1, message: 'the locales folder is missing' },
-      ],
+      problems: [{ severity: 'error', file: dir, line: 1, column: 1, message: 'the locales folder is missing' }],
     };
   }
   for (const code of readdirSync(abs).sort()) {
@@ -78,12 +73,7 @@ function flatten(
   if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
     const text = String(node.value);
     if (text.trim() === '') {
-      problems.push({
-        severity: 'error',
-        file: yaml.file,
-        ...pos,
-        message: `the text "${path.join('.')}" is empty`,
-      });
+      problems.push({ severity: 'error', file: yaml.file, ...pos, message: `the text "${path.join('.')}" is empty` });
     }
     out.set(path.join('.'), { value: text, ...pos });
     return;

@@ -1,16 +1,5 @@
 import { readFileSync } from 'node:fs';
-import {
-  LineCounter,
-  parseDocument,
-  isMap,
-  isNode,
-  isScalar,
-  isSeq,
-  visit,
-  type Document,
-  type ErrorCode,
-  type YAMLError,
-} from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, visit, type Document, type ErrorCode, type YAMLError } from 'yaml';
 import type { Problem } from './problems.js';
 
 /** A parsed YAML file that can point at the line of any value inside it. */
@@ -29,13 +18,7 @@ export class YamlFile {
     } catch (err) {
       return {
         problems: [
-          {
-            severity: 'error',
-            file,
-            line: 1,
-            column: 1,
-            message: `cannot read the file (${(err as Error).message})`,
-          },
+          { severity: 'error', file, line: 1, column: 1, message: `cannot read the file (${(err as Error).message})` },
         ],
       };
     }
@@ -45,17 +28,11 @@ export class YamlFile {
   static parse(text: string, file: string): { yaml?: YamlFile; problems: Problem[] } {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    // Only the first syntax error: the rest are usually echoes of it. Worded for a maintainer, never
-    // in the YAML library's own words.
+    // Only the first syntax error: the rest are usually echoes of it. Worded for a maintainer, never in
+    // the YAML library's own words.
     const problems: Problem[] = doc.errors.slice(0, 1).map((e) => {
       const pos = lines.linePos(e.pos[0]);
-      return {
-        severity: 'error',
-        file,
-        line: pos.line,
-        column: pos.col,
-        message: plainYamlError(e, doc, lines),
-      };
+      return { severity: 'error', file, line: pos.line, column: pos.col, message: plainYamlError(e, doc, lines) };
     });
     if (problems.length > 0) return { problems };
     return { yaml: new YamlFile(file, doc, lines), problems };

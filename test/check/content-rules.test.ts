@@ -24,10 +24,7 @@ describe('npm run check: content rules', () => {
     const root = fixtureProject(join(DIR, 'base'));
     for (const launch of [false, true]) {
       const report = runCheck({ root, today: TODAY, launch });
-      expect(report.lines).toEqual([
-        'Checked 1 flow (self-assessment) in 1 language (en).',
-        'No errors and no warnings. The bot can start.',
-      ]);
+      expect(report.lines).toEqual(['Checked 1 flow (self-assessment) in 1 language (en).', 'No errors and no warnings. The bot can start.']);
       expect(report.exitCode).toBe(0);
     }
   });
@@ -61,9 +58,7 @@ describe('npm run check: content rules', () => {
   it('the launch fixture passes the everyday check: unconfirmed contacts only fail before launch', () => {
     const report = runCheck({ root: fixtureProject(join(DIR, 'launch-unconfirmed-contact')), today: TODAY });
     expect(report.exitCode).toBe(0);
-    expect(report.lines[0]).toMatch(
-      /warning: the contact "shelter" is not confirmed \(its status is "check"\); it is shown in results but never on an urgent screen/,
-    );
+    expect(report.lines[0]).toMatch(/warning: the contact "shelter" is not confirmed \(its status is "check"\); it is shown in results but never on an urgent screen/);
   });
 });
 
@@ -90,9 +85,7 @@ describe('the shipped content', () => {
 
   it('fails the launch check while a contact workers can see is unconfirmed (the honest state until they are confirmed)', () => {
     const report = runCheck({ root: PROJECT_ROOT, launch: true });
-    const launchErrors = report.problems.filter(
-      (p) => p.severity === 'error' && p.message.startsWith('launch check:'),
-    );
+    const launchErrors = report.problems.filter((p) => p.severity === 'error' && p.message.startsWith('launch check:'));
     // Each of these is shown in results and is not confirmed on a primary source yet (see flows/contacts.yaml).
     expect(launchErrors.map((p) => /"([^"]+)"/.exec(p.message)?.[1]).sort()).toEqual(
       expect.arrayContaining(['help_dw', 'id_consulate', 'ph_consulate']),

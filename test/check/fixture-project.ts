@@ -35,11 +35,7 @@ export function fixtureProject(dir: string): string {
         lines.push(`${JSON.stringify(`${key}_${c}`)}: ${JSON.stringify(text)}${mark}`);
       }
     }
-    if (lines.length > 0)
-      appendFileSync(
-        join(root, locale.file),
-        `\n# Added by the test: keys the code needs.\n${lines.join('\n')}\n`,
-      );
+    if (lines.length > 0) appendFileSync(join(root, locale.file), `\n# Added by the test: keys the code needs.\n${lines.join('\n')}\n`);
   }
   return root;
 }

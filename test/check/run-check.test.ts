@@ -45,23 +45,20 @@ describe('npm run check: broken flows', () => {
     expect(fixtures.length).toBeGreaterThan(0);
   });
 
-  it.each(fixtures.map((f) => [f.name, f] as const))(
-    '%s: prints the exact message lines and fails',
-    (_name, f) => {
-      const report = runCheck({ root: f.root(), today: TODAY });
-      expect(errorLines(report.lines)).toEqual(errorLines(f.expected));
-      // Every expected line (warnings too) is printed, in the same order.
-      const printed = report.lines.filter((l) => f.expected.includes(l));
-      expect(printed).toEqual(f.expected);
-      expect(report.exitCode).toBe(1);
-      expect(report.lines.at(-1)).toBe(
-        `${report.errors} error${report.errors === 1 ? '' : 's'} and ${report.warnings} warning${report.warnings === 1 ? '' : 's'}. Fix the errors: the bot will not start until they are fixed.`,
-      );
-      expect(report.lines).toContain(
-        'More checks (untranslated and long texts, unused indicators, old contact dates) run once the errors are fixed.',
-      );
-    },
-  );
+  it.each(fixtures.map((f) => [f.name, f] as const))('%s: prints the exact message lines and fails', (_name, f) => {
+    const report = runCheck({ root: f.root(), today: TODAY });
+    expect(errorLines(report.lines)).toEqual(errorLines(f.expected));
+    // Every expected line (warnings too) is printed, in the same order.
+    const printed = report.lines.filter((l) => f.expected.includes(l));
+    expect(printed).toEqual(f.expected);
+    expect(report.exitCode).toBe(1);
+    expect(report.lines.at(-1)).toBe(
+      `${report.errors} error${report.errors === 1 ? '' : 's'} and ${report.warnings} warning${report.warnings === 1 ? '' : 's'}. Fix the errors: the bot will not start until they are fixed.`,
+    );
+    expect(report.lines).toContain(
+      'More checks (untranslated and long texts, unused indicators, old contact dates) run once the errors are fixed.',
+    );
+  });
 
   it('prints every problem at once: two defects in one flow give two errors', () => {
     const text = readFileSync(join(BROKEN, 'base.yaml'), 'utf8')
@@ -94,10 +91,7 @@ describe('npm run check: broken flows', () => {
   it('a broken English file gives its own error, not "the English locale is missing" as well', () => {
     const root = fixtureRoot(readFileSync(join(BROKEN, 'base.yaml'), 'utf8'));
     // The usual slip: the new question's texts pasted under a second "q:" at the end of the file.
-    appendFileSync(
-      join(root, 'locales', 'en', 'messages.yaml'),
-      'q:\n  contract:\n    text: "Did you get a copy of your contract?"\n',
-    );
+    appendFileSync(join(root, 'locales', 'en', 'messages.yaml'), 'q:\n  contract:\n    text: "Did you get a copy of your contract?"\n');
     const report = runCheck({ root, today: TODAY });
     expect(errorLines(report.lines)).toEqual([
       expect.stringMatching(
@@ -113,9 +107,7 @@ describe('npm run check: broken flows', () => {
   it('an unreachable step with no misspelt name is still shown', () => {
     const text = readFileSync(join(BROKEN, 'unreachable-step.yaml'), 'utf8');
     const report = runCheck({ root: fixtureRoot(text), today: TODAY });
-    expect(errorLines(report.lines)).toEqual(
-      readFileSync(join(BROKEN, 'unreachable-step.expected.txt'), 'utf8').trim().split('\n'),
-    );
+    expect(errorLines(report.lines)).toEqual(readFileSync(join(BROKEN, 'unreachable-step.expected.txt'), 'utf8').trim().split('\n'));
     expect(report.lines.some((l) => l.includes('not shown'))).toBe(false);
   });
 });
@@ -173,9 +165,7 @@ describe('scripts/check.ts', () => {
     const result = run(fixtureProject(join(CHECK, 'warnings')));
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(
-      /^No errors and \d+ warnings\. The bot can start; please read the warnings\.$/,
-    );
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^No errors and \d+ warnings\. The bot can start; please read the warnings\.$/);
   });
 
   it('exits 1 on an error', () => {
@@ -194,9 +184,7 @@ describe('CI', () => {
     const commands = ci.split('\n').filter((l) => !l.trimStart().startsWith('#'));
     expect(commands).toContain('npm run check');
     expect(commands.some((l) => /leaflet_pkgs\+=\(chromium\)/.test(l))).toBe(true);
-    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
-      scripts: Record<string, string>;
-    };
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.check).toBe('tsx scripts/check.ts');
   });
 });
@@ -221,7 +209,6 @@ describe('npm run check: translation review status', () => {
     const report = runCheck({ root: PROJECT_ROOT });
     expect(report.lines.filter((l) => l.startsWith('locales/STATUS.md'))).toEqual([]);
     const rows = readLocaleStatus(PROJECT_ROOT)!;
-    for (const r of rows.filter((r) => r.status === 'reviewed'))
-      expect([r.code, r.reviewedBy !== '' && r.date !== '']).toEqual([r.code, true]);
+    for (const r of rows.filter((r) => r.status === 'reviewed')) expect([r.code, r.reviewedBy !== '' && r.date !== '']).toEqual([r.code, true]);
   });
 });
