@@ -14,6 +14,7 @@ import {
   type Strength,
 } from './flow/schema.js';
 import { BASE_LOCALE, baseKeys, checkPlurals, hasKey, readLocales, type Locale } from './locales.js';
+import { UNTRANSLATED_MARK } from './i18n.js';
 import { didYouMean, type Problem } from './problems.js';
 import { contactKeys, indicatorKeys, LEVELS, SYSTEM_KEYS } from './system-keys.js';
 import { YamlFile } from './yaml-file.js';
@@ -61,6 +62,11 @@ export interface Bundle {
   rules: { reviewEveryDays: number; figures: Record<string, FigureDef> };
   locales: Locale[];
   localeCodes: string[];
+  /**
+   * Development only (`englishFallback`): per language, the texts it lacks, shown in English and
+   * marked (see src/i18n.ts). Absent otherwise: then a missing text stops the start.
+   */
+  untranslated?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface LoadOptions {
@@ -68,6 +74,12 @@ export interface LoadOptions {
   flowsDir?: string;
   localesDir?: string;
   defaultFlowId?: string;
+  /**
+   * Development only (never in production): a text missing in a language other than English is a
+   * warning, and is shown in English, marked, so a maintainer can try a change before it is translated.
+   * `npm run check` leaves this off, so it still lists every missing text as an error.
+   */
+  englishFallback?: boolean;
 }
 
 const SUPPORT_FILES = new Set(['indicators.yaml', 'contacts.yaml', 'hk-rules.yaml']);
@@ -141,7 +153,7 @@ export function loadBundle(opts: LoadOptions): { bundle?: Bundle; problems: Prob
   if (contactsRead && indicatorsFile) {
     checkRecommend(contactsRead.yaml, contactsRead.value, indicators, localeFolders, problems);
   }
-  checkLocales(locales, needed, problems);
+  const untranslated = checkLocales(locales, needed, problems, opts.englishFallback ?? false);
 
   const defaultFlowId = opts.defaultFlowId ?? 'self-assessment';
   if (flows.size > 0 && !flows.has(defaultFlowId)) {
@@ -167,6 +179,7 @@ export function loadBundle(opts: LoadOptions): { bundle?: Bundle; problems: Prob
       rules: { reviewEveryDays: rules.value.review_every_days, figures: rules.value.figures },
       locales,
       localeCodes,
+      ...(untranslated.size > 0 ? { untranslated } : {}),
     },
   };
 }
@@ -427,16 +440,33 @@ function checkLocales(
   locales: Locale[],
   needed: Map<string, { file: string; line: number; column: number } | undefined>,
   problems: Problem[],
-): void {
+  englishFallback: boolean,
+): Map<string, Set<string>> {
+  const untranslated = new Map<string, Set<string>>();
   const base = locales.find((l) => l.code === BASE_LOCALE);
   if (!base) {
     problems.push({ severity: 'error', file: `locales/${BASE_LOCALE}/messages.yaml`, line: 1, column: 1, message: 'the English locale is missing' });
-    return;
+    return untranslated;
   }
   for (const locale of locales) problems.push(...checkPlurals(locale));
   for (const [key, usedAt] of needed) {
     const missing = locales.filter((l) => !hasKey(l, key));
     if (missing.length === 0) continue;
+    if (englishFallback && !missing.includes(base)) {
+      // Development: shown in English, marked, so the change can be tried before it is translated.
+      for (const l of missing) {
+        if (!untranslated.has(l.code)) untranslated.set(l.code, new Set());
+        untranslated.get(l.code)!.add(key);
+        problems.push({
+          severity: 'warning',
+          file: l.file,
+          line: 1,
+          column: 1,
+          message: `the text "${key}" is missing: shown in English, marked "${UNTRANSLATED_MARK.trim()}", while you try it (never in production; npm run check lists it as an error)`,
+        });
+      }
+      continue;
+    }
     if (usedAt) {
       problems.push({
         severity: 'error',
@@ -465,6 +495,7 @@ function checkLocales(
       }
     }
   }
+  return untranslated;
 }
 
 function withStop(hint: string): string {
