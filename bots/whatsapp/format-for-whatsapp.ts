@@ -18,6 +18,14 @@ export function formatForWhatsApp(m: RenderedMessage): string {
 }
 
 /**
+ * The one message a quick exit leaves in the chat: the exit line, then how to clear the chat on her
+ * phone (`exit.clear_chat` in her language). The preview shows the same.
+ */
+export function quickExitText(messages: readonly RenderedMessage[], clearChat: string): string {
+  return [...messages.map(formatForWhatsApp), clearChat].join('\n');
+}
+
+/**
  * Splits a text into parts of at most `max` characters, at a blank line if possible, else at a line
  * break, else at a space; never inside a surrogate pair (an emoji).
  */

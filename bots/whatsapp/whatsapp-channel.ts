@@ -8,7 +8,7 @@ import type { Input } from '../../src/engine.js';
 import type { Translator } from '../../src/i18n.js';
 import type { Logger } from '../../src/log.js';
 import { chatRef } from '../../src/privacy.js';
-import { formatForWhatsApp, splitLongText } from './format-for-whatsapp.js';
+import { formatForWhatsApp, quickExitText, splitLongText } from './format-for-whatsapp.js';
 import { inputOf, isPrivateChatId, reactionChatToAnswer, shouldAnswer } from './incoming-message.js';
 import { startWordsOf } from './start-text.js';
 import { removePairingQr, showPairingQr } from './pairing.js';
@@ -351,10 +351,7 @@ class WhatsAppChannelImpl implements WhatsAppChannel {
   private async quickExit(ref: string, state: ChatState, outcome: TurnOutcome): Promise<void> {
     this.chats.delete(ref);
     const lang = outcome.lang ?? state.lang;
-    const line = [
-      ...outcome.messages.map(formatForWhatsApp),
-      this.deps.translator.t(lang, 'exit.clear_chat'),
-    ].join('\n');
+    const line = quickExitText(outcome.messages, this.deps.translator.t(lang, 'exit.clear_chat'));
     const lineIds = await this.send(ref, state, line, false);
     const ids = await this.messagesToRevoke(state, lineIds);
     let failed = 0;
