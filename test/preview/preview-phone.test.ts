@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderForTelegram } from '../../bots/telegram/telegram-message.js';
 import { formatForWhatsApp } from '../../bots/whatsapp/format-for-whatsapp.js';
@@ -10,6 +10,7 @@ import { startPreviewServer, type PreviewServer } from '../../src/preview/server
 import type { RenderedMessage } from '../../src/render.js';
 import { displayWidth } from '../../src/text-width.js';
 import { removeText } from '../helpers/untranslated.js';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { previewRoot } from './preview-root.js';
 
 // The page's own `document` and `getComputedStyle`, inside page.evaluate callbacks (no DOM lib here).
@@ -18,7 +19,6 @@ declare const document: any;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const getComputedStyle: any;
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const config = { SESSION_TTL_HOURS: 1, RESUME_PROMPT_MINUTES: 30 };
 type Question = Extract<RenderedMessage, { type: 'question' }>;
 
@@ -60,8 +60,16 @@ async function botQuestion(bundle: Bundle, lang: string, answers: string[]): Pro
   return q as Question;
 }
 
+/** The preview of the project at `root`, open in chromium. */
+async function openPhone(root: string, englishFallback = false): Promise<{ preview: PreviewServer; page: Page; close(): Promise<void> }> {
+  const preview = await startPreviewServer({ root, port: 0, config, logger: createLogger('silent'), watch: false, englishFallback });
+  const browser: Browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  return { preview, page, close: () => browser.close().then(() => preview.close()) };
+}
+
 describe.skipIf(!existsSync(CHROMIUM))('the preview shows what the phone shows', () => {
-  let browser: Browser;
+  let opened: Awaited<ReturnType<typeof openPhone>> | undefined;
   let preview: PreviewServer;
   let page: Page;
   let bundle: Bundle;
@@ -71,18 +79,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the preview shows what the phone shows',
     const { root } = previewRoot();
     bundle = loadBundle({ root }).bundle!;
     flow = bundle.flows.get(bundle.defaultFlowId)!;
-    preview = await startPreviewServer({ root, port: 0, config, logger: createLogger('silent'), watch: false });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    opened = await openPhone(root);
+    ({ preview, page } = opened);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await preview?.close();
-  });
+  afterAll(() => opened?.close());
 
   /** Starts a conversation in `lang` on the page and taps `answers` (choice ids) one by one. */
   async function walk(lang: string, answers: string[], target: string): Promise<void> {
@@ -168,10 +169,8 @@ describe.skipIf(!existsSync(CHROMIUM))('a text not translated yet, in developmen
     if (first.type !== 'question') throw new Error('no question');
     const english = removeText(root, 'tl', first.choices[0]!.label);
 
-    const live = await startPreviewServer({ root, port: 0, config, logger: createLogger('silent'), watch: false, englishFallback: true });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    const { preview: live, page: tab, close } = await openPhone(root, true);
     try {
-      const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await tab.goto(live.url);
       await tab.locator('#start-lang option').first().waitFor({ state: 'attached' });
       await tab.locator('#start-lang').selectOption('tl');
@@ -184,8 +183,7 @@ describe.skipIf(!existsSync(CHROMIUM))('a text not translated yet, in developmen
       await button.click();
       await expect.poll(() => tab.locator('#state-answers li').count()).toBe(1);
     } finally {
-      await browser.close();
-      await live.close();
+      await close();
     }
   }, 60_000);
 });
