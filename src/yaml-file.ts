@@ -18,7 +18,7 @@ export class YamlFile {
     } catch (err) {
       return {
         problems: [
-          { severity: 'error', file, line: 1, column: 1, message: `cannot read the file (${(err as Error).message})` },
+          { severity: 'error', file, line: 1, column: 1, message: `cannot read the file (${unreadable((err as NodeJS.ErrnoException).code)})` },
         ],
       };
     }
@@ -109,6 +109,14 @@ export class YamlFile {
     const pos = onKey ? this.keyAt(path) : this.at(path);
     return { severity, file: this.file, line: pos.line, column: pos.column, message };
   }
+}
+
+/** Why a file cannot be read, in plain words (not the system's error text). */
+function unreadable(code: string | undefined): string {
+  if (code === 'ENOENT') return 'it is missing: restore it, e.g. from git';
+  if (code === 'EACCES' || code === 'EPERM') return 'no permission to read it: check who owns the file';
+  if (code === 'EISDIR') return 'it is a folder, not a file';
+  return `the system refused to open it${code ? `: ${code}` : ''}`;
 }
 
 /** Field names of flow steps and choices: written twice at one level, they are a step or choice indented wrongly. */

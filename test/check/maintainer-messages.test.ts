@@ -112,3 +112,12 @@ describe("YAML syntax errors are said in plain words, never in the YAML library'
     expect(message).not.toContain(raw);
   });
 });
+
+describe('a file that cannot be read', () => {
+  it('says why in plain words, not the system\'s error text', () => {
+    expect(YamlFile.read(join(MESSAGES, 'no-such-file.yaml'), 'flows/contacts.yaml').problems).toEqual([
+      { severity: 'error', file: 'flows/contacts.yaml', line: 1, column: 1, message: 'cannot read the file (it is missing: restore it, e.g. from git)' },
+    ]);
+    expect(YamlFile.read(MESSAGES, 'flows/contacts.yaml').problems[0]!.message).toBe('cannot read the file (it is a folder, not a file)');
+  });
+});
