@@ -154,6 +154,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the preview shows what the phone shows',
     await page.locator('#channel').selectOption('whatsapp');
     expect(await page.locator('#chat .keyboard').count()).toBe(0);
     expect(await page.locator('#chat .bubble.bot').last().textContent()).toBe(formatForWhatsApp(question));
+    await page.screenshot({ path: `out/preview-phone-${lang}-whatsapp.png` });
     await page.locator('#channel').selectOption('telegram');
     expect((await phoneRows()).map((r) => r.map((b) => b.text))).toEqual(sent);
   }, 90_000);
