@@ -16,7 +16,8 @@ await runMain(async () => {
   }
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  const preview = await startPreviewServer({ root: PROJECT_ROOT, port, config, logger });
+  // A text not translated yet is shown in English, marked [EN], except with NODE_ENV=production.
+  const preview = await startPreviewServer({ root: PROJECT_ROOT, port, config, logger, englishFallback: config.NODE_ENV !== 'production' });
   const problems = preview.sessions.meta().problems;
   if (problems.length > 0) {
     process.stderr.write(`The flows have problems; the page lists them and reloads when they are fixed:\n${problems.join('\n')}\n`);

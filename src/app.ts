@@ -23,9 +23,12 @@ export interface Core {
   store: SessionStore;
 }
 
-/** Loads and checks flows and locales; throws FlowProblemsError listing every problem. */
-export function loadCheckedBundle(root: string = PROJECT_ROOT): Bundle {
-  const { bundle, problems } = loadBundle({ root });
+/**
+ * Loads and checks flows and locales; throws FlowProblemsError listing every problem.
+ * `englishFallback` (development only): a text missing in a language is shown in English, marked.
+ */
+export function loadCheckedBundle(root: string = PROJECT_ROOT, opts: { englishFallback?: boolean } = {}): Bundle {
+  const { bundle, problems } = loadBundle({ root, englishFallback: opts.englishFallback });
   if (!bundle) throw new FlowProblemsError(problems);
   return bundle;
 }

@@ -14,6 +14,7 @@ import {
   type Strength,
 } from './flow/schema.js';
 import { BASE_LOCALE, baseKeys, checkPlurals, hasKey, readLocales, type Locale } from './locales.js';
+import { UNTRANSLATED_MARK } from './i18n.js';
 import { didYouMean, type Problem } from './problems.js';
 import { contactKeys, indicatorKeys, LEVELS, SYSTEM_KEYS } from './system-keys.js';
 import { YamlFile } from './yaml-file.js';
@@ -61,6 +62,11 @@ export interface Bundle {
   rules: { reviewEveryDays: number; figures: Record<string, FigureDef> };
   locales: Locale[];
   localeCodes: string[];
+  /**
+   * Development only (`englishFallback`): per language, the texts it lacks, shown in English and
+   * marked (see src/i18n.ts). Absent otherwise: then a missing text stops the start.
+   */
+  untranslated?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface LoadOptions {
@@ -68,6 +74,12 @@ export interface LoadOptions {
   flowsDir?: string;
   localesDir?: string;
   defaultFlowId?: string;
+  /**
+   * Development only (never in production): a text missing in a language other than English is a
+   * warning, and is shown in English, marked, so a maintainer can try a change before it is translated.
+   * `npm run check` leaves this off, so it still lists every missing text as an error.
+   */
+  englishFallback?: boolean;
 }
 
 const SUPPORT_FILES = new Set(['indicators.yaml', 'contacts.yaml', 'hk-rules.yaml']);
@@ -92,7 +104,7 @@ export function loadBundle(opts: LoadOptions): { bundle?: Bundle; problems: Prob
   const indicatorsFile = read('indicators.yaml', indicatorsSchema);
   const contactsRead = read('contacts.yaml', contactsFileSchema);
   const rules = read('hk-rules.yaml', rulesSchema);
-  const { locales, problems: localeProblems } = readLocales(opts.root, opts.localesDir);
+  const { locales, folders: localeFolders, problems: localeProblems } = readLocales(opts.root, opts.localesDir);
   problems.push(...localeProblems);
 
   const flowFiles = existsSync(join(opts.root, flowsDir))
@@ -106,6 +118,10 @@ export function loadBundle(opts: LoadOptions): { bundle?: Bundle; problems: Prob
     const { yaml, problems: p } = YamlFile.read(join(opts.root, flowsDir, name), file);
     problems.push(...p);
     if (!yaml) continue;
+    // A step whose lines are not indented: said once, without the schema's echoes of it.
+    const notIndented = yaml.notIndented(['steps']);
+    problems.push(...notIndented);
+    if (notIndented.length > 0) continue;
     const checked = validate(yaml, flowSchema, problems);
     if (checked) flowsRead.push({ yaml, def: checked.value });
   }
@@ -127,7 +143,7 @@ export function loadBundle(opts: LoadOptions): { bundle?: Bundle; problems: Prob
 
   const flows = new Map<string, Flow>();
   for (const { yaml, def } of flowsRead) {
-    const flow = checkFlow(yaml, def, { indicators, localeCodes, contactIds, problems, needed });
+    const flow = checkFlow(yaml, def, { indicators, localeCodes, localeFolders, contactIds, problems, needed });
     if (flows.has(flow.id)) {
       problems.push(yaml.problem(['id'], `another flow file already uses the id "${flow.id}"`));
     }
@@ -135,9 +151,9 @@ export function loadBundle(opts: LoadOptions): { bundle?: Bundle; problems: Prob
   }
 
   if (contactsRead && indicatorsFile) {
-    checkRecommend(contactsRead.yaml, contactsRead.value, indicators, localeCodes, problems);
+    checkRecommend(contactsRead.yaml, contactsRead.value, indicators, localeFolders, problems);
   }
-  checkLocales(locales, needed, problems);
+  const untranslated = checkLocales(locales, needed, problems, opts.englishFallback ?? false);
 
   const defaultFlowId = opts.defaultFlowId ?? 'self-assessment';
   if (flows.size > 0 && !flows.has(defaultFlowId)) {
@@ -163,6 +179,7 @@ export function loadBundle(opts: LoadOptions): { bundle?: Bundle; problems: Prob
       rules: { reviewEveryDays: rules.value.review_every_days, figures: rules.value.figures },
       locales,
       localeCodes,
+      ...(untranslated.size > 0 ? { untranslated } : {}),
     },
   };
 }
@@ -211,6 +228,8 @@ function describeIssue(path: (string | number)[], issue: z.core.$ZodIssue): stri
 interface FlowCheckContext {
   indicators: Map<string, { onlyPossible: boolean }>;
   localeCodes: string[];
+  /** Every language with a folder, also one whose file has an error (that error is reported once, there). */
+  localeFolders: string[];
   contactIds: Set<string>;
   problems: Problem[];
   needed: Map<string, { file: string; line: number; column: number } | undefined>;
@@ -259,14 +278,16 @@ function checkFlow(yaml: YamlFile, def: FlowFile, ctx: FlowCheckContext): Flow {
       }
       const listed: string[] = [];
       (s.languages ?? []).forEach((code, i) => {
-        if (!ctx.localeCodes.includes(code)) {
+        if (!ctx.localeFolders.includes(code)) {
           problems.push(
             yaml.problem(
               [...at, 'languages', i],
-              `step "${sid}" lists the language "${code}", which has no folder in locales/, so the menu leaves it out.${didYouMean(code, ctx.localeCodes)}`,
+              `step "${sid}" lists the language "${code}", which has no folder in locales/, so the menu leaves it out.${didYouMean(code, ctx.localeFolders)}`,
               'warning',
             ),
           );
+        } else if (!ctx.localeCodes.includes(code)) {
+          // Its file has an error of its own (reported there); the menu leaves it out until it is fixed.
         } else if (listed.includes(code)) {
           problems.push(yaml.problem([...at, 'languages', i], `step "${sid}" lists the language "${code}" twice; list each language once`));
         } else listed.push(code);
@@ -419,21 +440,38 @@ function checkLocales(
   locales: Locale[],
   needed: Map<string, { file: string; line: number; column: number } | undefined>,
   problems: Problem[],
-): void {
+  englishFallback: boolean,
+): Map<string, Set<string>> {
+  const untranslated = new Map<string, Set<string>>();
   const base = locales.find((l) => l.code === BASE_LOCALE);
   if (!base) {
     problems.push({ severity: 'error', file: `locales/${BASE_LOCALE}/messages.yaml`, line: 1, column: 1, message: 'the English locale is missing' });
-    return;
+    return untranslated;
   }
   for (const locale of locales) problems.push(...checkPlurals(locale));
   for (const [key, usedAt] of needed) {
     const missing = locales.filter((l) => !hasKey(l, key));
     if (missing.length === 0) continue;
+    if (englishFallback && !missing.includes(base)) {
+      // Development: shown in English, marked, so the change can be tried before it is translated.
+      for (const l of missing) {
+        if (!untranslated.has(l.code)) untranslated.set(l.code, new Set());
+        untranslated.get(l.code)!.add(key);
+        problems.push({
+          severity: 'warning',
+          file: l.file,
+          line: 1,
+          column: 1,
+          message: `the text "${key}" is missing: shown in English, marked "${UNTRANSLATED_MARK.trim()}", while you try it (never in production; npm run check lists it as an error)`,
+        });
+      }
+      continue;
+    }
     if (usedAt) {
       problems.push({
         severity: 'error',
         ...usedAt,
-        message: `the text "${key}" is missing in ${missing.map((l) => l.file).join(', ')}`,
+        message: `the text "${key}" is missing in ${missing.map((l) => l.file).join(', ')}${withStop(misspelt(key, missing, base))}`,
       });
     } else {
       for (const l of missing) {
@@ -457,4 +495,28 @@ function checkLocales(
       }
     }
   }
+  return untranslated;
+}
+
+function withStop(hint: string): string {
+  return hint ? `.${hint}` : '';
+}
+
+/**
+ * "Did you mean" for a text key a flow names but a locale lacks: the closest English key when the flow
+ * misspells it (English lacks it too), else the closest key each locale has that English does not
+ * (the locale misspells it).
+ */
+function misspelt(key: string, missing: readonly Locale[], base: Locale): string {
+  const english = baseKeys(base);
+  if (missing.includes(base)) return didYouMean(key, english);
+  return missing
+    .map((l) => {
+      const hint = didYouMean(key, [...baseKeys(l)].filter((k) => !english.has(k)));
+      if (!hint) return '';
+      const close = /"(.*)"/.exec(hint)![1]!;
+      const at = l.keys.get(close) ?? [...l.keys.entries()].find(([k]) => k.startsWith(`${close}_`))?.[1];
+      return ` ${l.file}:${at?.line ?? 1} has "${close}" instead: did you mean to write "${key}" there?`;
+    })
+    .join('');
 }

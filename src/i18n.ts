@@ -2,6 +2,12 @@ import i18next, { type i18n } from 'i18next';
 import type { Bundle } from './bundle.js';
 import { BASE_LOCALE } from './locales.js';
 
+/**
+ * Development only: put before a text shown in English because its language lacks it (see
+ * `englishFallback` in src/bundle.ts). The preview highlights it; the terminal chat shows it as it is.
+ */
+export const UNTRANSLATED_MARK = '[EN] ';
+
 /** Variables a text may use, e.g. `{{count}}` or `{{maw}}`. */
 export type Vars = Record<string, string | number>;
 
@@ -37,7 +43,8 @@ export class Translator {
       const cached = this.plainTexts.get(`${lng}\u0000${key}`);
       if (cached !== undefined) return cached;
     }
-    const text = this.i18n.t(key, { lng, ...this.figuresFor(lng), ...vars }) as string;
+    const translated = this.i18n.t(key, { lng, ...this.figuresFor(lng), ...vars }) as string;
+    const text = this.bundle.untranslated?.get(lng)?.has(key) ? `${UNTRANSLATED_MARK}${translated}` : translated;
     if (plain) this.plainTexts.set(`${lng}\u0000${key}`, text);
     return text;
   }

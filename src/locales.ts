@@ -20,20 +20,26 @@ export interface Locale {
   yaml: YamlFile;
 }
 
-/** Reads every `locales/<code>/messages.yaml`. */
-export function readLocales(root: string, dir = 'locales'): { locales: Locale[]; problems: Problem[] } {
+/**
+ * Reads every `locales/<code>/messages.yaml`. `folders` lists every language that has the file, also
+ * those that could not be read (their error is in `problems`: they are broken, not missing).
+ */
+export function readLocales(root: string, dir = 'locales'): { locales: Locale[]; folders: string[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const locales: Locale[] = [];
+  const folders: string[] = [];
   const abs = join(root, dir);
   if (!existsSync(abs)) {
     return {
       locales,
+      folders,
       problems: [{ severity: 'error', file: dir, line: 1, column: 1, message: 'the locales folder is missing' }],
     };
   }
   for (const code of readdirSync(abs).sort()) {
     const file = `${dir}/${code}/messages.yaml`;
     if (!existsSync(join(abs, code, 'messages.yaml'))) continue;
+    folders.push(code);
     const { yaml, problems: p } = YamlFile.read(join(abs, code, 'messages.yaml'), file);
     problems.push(...p);
     if (!yaml) continue;
@@ -46,7 +52,7 @@ export function readLocales(root: string, dir = 'locales'): { locales: Locale[];
     flatten(yaml, yaml.doc.contents as Node, [], keys, problems);
     locales.push({ code, file, resources: value as Record<string, unknown>, keys, yaml });
   }
-  return { locales, problems };
+  return { locales, folders, problems };
 }
 
 function flatten(

@@ -29,7 +29,8 @@ await runMain(async () => {
   if (config.secretIsRandom) {
     logger.warn('SESSION_SECRET is not set: using a random secret, so sessions do not survive a restart');
   }
-  const bundle = loadCheckedBundle();
+  // Development: a text not translated yet is shown in English, marked [EN] (never in production).
+  const bundle = loadCheckedBundle(PROJECT_ROOT, { englishFallback: config.NODE_ENV !== 'production' });
   const store = await createSessionStore(config, logger);
   // Anonymous counts for NGOs (src/stats): on completion, start and exit only, per ISO week.
   const counter = await createStatsCounter(config, logger);

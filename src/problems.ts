@@ -1,3 +1,5 @@
+import { distance } from 'fastest-levenshtein';
+
 /** A problem found in a flow, contacts or locale file, located for a maintainer. */
 export interface Problem {
   severity: 'error' | 'warning';
@@ -24,27 +26,12 @@ export class FlowProblemsError extends Error {
   }
 }
 
-/** Edit distance, used to suggest "did you mean" for misspelt ids. */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** ` Did you mean "x"?` when a close name exists, else an empty string. */
 export function didYouMean(wanted: string, known: Iterable<string>): string {
   let best: string | undefined;
   let bestScore = Infinity;
   for (const k of known) {
-    const d = editDistance(wanted, k);
+    const d = distance(wanted, k);
     if (d < bestScore) {
       bestScore = d;
       best = k;

@@ -100,7 +100,8 @@ export type ReloadOutcome =
  * Conversations in progress on a flow that changed start again politely (the engine checks the flow's hash).
  */
 export function reloadInto(conversations: Conversations, root: string): ReloadOutcome {
-  const outcome = loadForReload(root);
+  // Live reload runs in development only, so a text not translated yet is shown in English, marked.
+  const outcome = loadForReload(root, { englishFallback: true });
   if (!outcome.ok) return outcome;
   try {
     const translator = new Translator(outcome.bundle);
@@ -116,9 +117,9 @@ export function reloadInto(conversations: Conversations, root: string): ReloadOu
  * Loads flows and locales under `root` as start-up does. The warnings are all those `npm run check`
  * prints (the loader's and the checker's: untranslated or long texts, old contact dates...).
  */
-export function loadForReload(root: string): ReloadOutcome {
+export function loadForReload(root: string, opts: { englishFallback?: boolean } = {}): ReloadOutcome {
   try {
-    const { bundle, problems } = loadBundle({ root });
+    const { bundle, problems } = loadBundle({ root, englishFallback: opts.englishFallback });
     if (!bundle) return { ok: false, problems: problems.filter((p) => p.severity === 'error') };
     const warnings = [...problems.filter((p) => p.severity === 'warning'), ...checkWarnings(bundle, { root })];
     return { ok: true, bundle, warnings };
@@ -193,7 +194,7 @@ export interface LiveReloadOptions {
 export function startLiveReload(opts: LiveReloadOptions): Watching {
   const print = opts.print ?? ((line: string) => process.stderr.write(`${line}\n`));
   // The warnings of the files as they are now (the running version): only new ones are printed later.
-  const atStart = loadForReload(opts.root);
+  const atStart = loadForReload(opts.root, { englishFallback: true });
   const reporter = new ReloadReporter(atStart.ok ? atStart.warnings : []);
   return watchFlowFiles(
     opts.root,

@@ -16,7 +16,8 @@ await runMain(async () => {
   const config = loadConfig();
   // --json: only warnings and errors (on stderr), the protocol on stdout stays clean.
   const logger = values.json && !process.env.LOG_LEVEL ? createLogger('warn') : commandLogger(config, { chat: true });
-  const bundle = loadCheckedBundle();
+  // Development: a text not translated yet is shown in English, marked [EN] (never in production).
+  const bundle = loadCheckedBundle(PROJECT_ROOT, { englishFallback: config.NODE_ENV !== 'production' });
   if (values.lang && !bundle.localeCodes.includes(values.lang)) {
     throw new Error(`--lang ${values.lang} is not a language of the bot. Use one of: ${bundle.localeCodes.join(', ')}`);
   }

@@ -1,6 +1,9 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { RenderedMessage } from '../../src/render.js';
+import { displayWidth } from '../../src/text-width.js';
 import { choiceCallbackData, navCallbackData } from '../shared/callback-data.js';
+
+export { displayWidth };
 
 /** Telegram's limit for one message's text (UTF-16 code units, which is what `string.length` counts). */
 export const TELEGRAM_TEXT_MAX = 4096;
@@ -80,17 +83,4 @@ export function splitText(text: string, max: number = TELEGRAM_TEXT_MAX): string
   }
   if (rest.length > 0) parts.push(rest);
   return parts;
-}
-
-/** Characters drawn twice as wide: Chinese, Japanese and Korean, and full-width punctuation (，（）). */
-const WIDE =
-  /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff01-\uff60\uffe0-\uffe6]/u;
-/** Characters drawn on top of the one before (Thai vowel and tone marks, the Indic virama) or not at all (ZWJ). */
-const NO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}]/u;
-
-/** Rough width of a label on a phone screen, in the cells of a Latin letter. */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) width += WIDE.test(ch) ? 2 : NO_WIDTH.test(ch) ? 0 : 1;
-  return width;
 }

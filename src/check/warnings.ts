@@ -4,6 +4,7 @@ import { isNode } from 'yaml';
 import type { Bundle } from '../bundle.js';
 import { BASE_LOCALE, type Locale } from '../locales.js';
 import type { Problem } from '../problems.js';
+import { displayWidth } from '../text-width.js';
 import { YamlFile } from '../yaml-file.js';
 
 // === Budgets: what fits on a worker's phone
@@ -61,13 +62,6 @@ export function checkWarnings(bundle: Bundle, opts: WarningOptions): Problem[] {
 /** Number of characters as a reader sees them (an emoji counts once). */
 export function textLength(text: string): number {
   return [...text].length;
-}
-
-/** Width on a button: Chinese, Japanese and Korean characters take two places. */
-export function buttonWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) width += /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(ch) ? 2 : 1;
-  return width;
 }
 
 /** Keys that hold an organisation's name (`contact.<id>.name`): names often stay as they are. */
@@ -134,14 +128,21 @@ function hasSameAsEnglishMark(locale: Locale, key: string): boolean {
 }
 
 /** The keys shown as questions, and those shown as buttons (answers, the language menu, navigation). */
-export function shownKeys(bundle: Bundle): { questionKeys: Set<string>; buttonKeys: Set<string> } {
+export function shownKeys(bundle: Bundle): { questionKeys: Set<string>; buttonKeys: Map<string, string> } {
   const questionKeys = new Set<string>();
-  const buttonKeys = new Set<string>(SYSTEM_BUTTON_KEYS);
+  // Each button key and the number shown before it ("2. "), as the channels write answers; the
+  // "help numbers" and "exit" buttons under a question have none.
+  const buttonKeys = new Map<string, string>(
+    SYSTEM_BUTTON_KEYS.map((k) => [k, k.startsWith('nav.') ? '' : '1. ']),
+  );
   for (const flow of bundle.flows.values()) {
     for (const step of flow.steps.values()) {
       if (step.type !== 'question') continue;
       questionKeys.add(step.text);
-      for (const c of step.choices) buttonKeys.add(c.label);
+      step.choices.forEach((c, i) => {
+        const number = `${i + 1}. `;
+        if ((buttonKeys.get(c.label) ?? '').length < number.length) buttonKeys.set(c.label, number);
+      });
     }
   }
   return { questionKeys, buttonKeys };
@@ -165,11 +166,12 @@ function longTexts(bundle: Bundle): Problem[] {
           message: `the question "${key}" is ${length} characters long; a question should fit on one phone screen (at most ${QUESTION_TEXT_BUDGET} characters). Shorten it, or put the explanation in a message step before it`,
         });
       }
-      const width = buttonWidth(at.value);
-      if (buttonKeys.has(key) && width > BUTTON_BUDGET) {
+      const number = buttonKeys.get(key);
+      const width = number === undefined ? 0 : displayWidth(`${number}${at.value}`);
+      if (width > BUTTON_BUDGET) {
         problems.push({
           ...where,
-          message: `the button "${key}" is ${width} characters wide; a button on a phone shows about ${BUTTON_BUDGET} (a Chinese character counts as two) and cuts the rest. Shorten it`,
+          message: `the button "${key}" is ${width} characters wide${number ? ` with the "${number.trim()}" before it` : ''}; a button on a phone shows about ${BUTTON_BUDGET} (a Chinese character counts as two) and cuts the rest. Shorten it`,
         });
       }
     }
@@ -188,7 +190,8 @@ function unsignalledIndicators(bundle: Bundle, root: string, flowsDir: string): 
   const signalled = new Set<string>();
   for (const flow of bundle.flows.values()) {
     for (const step of flow.steps.values()) {
-      if (step.type === 'question') for (const c of step.choices) for (const id of Object.keys(c.signals)) signalled.add(id);
+      if (step.type === 'question')
+        for (const c of step.choices) for (const id of Object.keys(c.signals)) signalled.add(id);
     }
   }
   const missing = [...bundle.indicators.keys()].filter((id) => !signalled.has(id));

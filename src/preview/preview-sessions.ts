@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { recommendContacts } from '../contacts.js';
 import type { Input } from '../engine.js';
 import type { Dimension, Strength } from '../flow/schema.js';
+import { UNTRANSLATED_MARK } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { formatProblem } from '../problems.js';
 import { loadForReload, type ReloadOutcome } from '../reload.js';
@@ -13,6 +14,7 @@ import type { RenderedMessage } from '../render.js';
 import { scoreAnswers } from '../scoring.js';
 import { MemorySessionStore } from '../store/memory-store.js';
 import type { Level } from '../system-keys.js';
+import { CHANNEL_VIEWS, renderForChannels, type PhoneBubble } from './channel-views.js';
 
 /** What the preview page needs to draw its menus, or the problems that stop the flows loading. */
 export interface PreviewMeta {
@@ -25,6 +27,10 @@ export interface PreviewMeta {
   languages: { code: string; name: string }[];
   /** Every indicator's dimension and English name, for colouring signs. */
   indicators: Record<string, { dimension: Dimension; name: string }>;
+  /** The channels the phone can show (the first is the default). */
+  channels: { id: string; name: string }[];
+  /** Put before a text shown in English because its language lacks it (development only); the page highlights it. */
+  untranslatedMark: string;
 }
 
 /** A sign as the side panel shows it. */
@@ -59,6 +65,8 @@ export interface PreviewState {
 export interface PreviewTurn {
   sessionId: string;
   messages: RenderedMessage[];
+  /** The same messages as each channel sends them, by channel id: what the phone shows. */
+  phone: Record<string, PhoneBubble[]>;
   state: PreviewState;
 }
 
@@ -95,6 +103,8 @@ export class PreviewSessions {
       root: string;
       config: Pick<Config, 'SESSION_TTL_HOURS' | 'RESUME_PROMPT_MINUTES'>;
       logger: Logger;
+      /** Development only: texts missing in a language are shown in English, marked. */
+      englishFallback?: boolean;
     },
   ) {
     this.atStart = this.reload();
@@ -105,7 +115,7 @@ export class PreviewSessions {
    * page shows the problems. Conversations in progress go on (or start again if their flow changed).
    */
   reload(): ReloadOutcome {
-    const outcome = loadForReload(this.o.root);
+    const outcome = loadForReload(this.o.root, { englishFallback: this.o.englishFallback });
     this.generation += 1;
     if (!outcome.ok) {
       // As npm run check prints them: the steps cut off by a misspelt name stand as one note.
@@ -141,6 +151,8 @@ export class PreviewSessions {
           { dimension: v.dimension, name: core!.translator.t('en', `indicator.${id}.name`) },
         ]),
       ),
+      channels: CHANNEL_VIEWS.map((v) => ({ id: v.id, name: v.name })),
+      untranslatedMark: UNTRANSLATED_MARK,
     };
   }
 
@@ -181,7 +193,9 @@ export class PreviewSessions {
     const flowId = this.flowOf(sessionId);
     const core = this.coreOf(flowId);
     const outcome = await core.conversations.handle(chatRefOf(sessionId), input, { channel: 'preview' });
-    return { sessionId, messages: outcome.messages, state: await this.state(sessionId, flowId, core) };
+    const lang = outcome.lang ?? null;
+    const phone = renderForChannels(outcome.messages, { t: (key) => core.translator.t(lang, key) });
+    return { sessionId, messages: outcome.messages, phone, state: await this.state(sessionId, flowId, core) };
   }
 
   private async state(sessionId: string, flowId: string, core: Core): Promise<PreviewState> {

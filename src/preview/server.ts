@@ -29,6 +29,7 @@ const inputSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('choice'), id: z.string().min(1).max(64), step: z.string().max(200).optional() }),
   z.strictObject({ kind: z.literal('text'), text: z.string().max(4096) }),
   z.strictObject({ kind: z.literal('command'), command: z.enum(COMMANDS) }),
+  z.strictObject({ kind: z.literal('open') }),
 ]);
 const turnRequest = z.strictObject({ sessionId, input: inputSchema });
 const languageRequest = z.strictObject({ sessionId, lang });
@@ -44,6 +45,11 @@ export interface PreviewServerOptions {
   watch?: boolean;
   /** Where reload news goes (stderr by default). */
   print?: (line: string) => void;
+  /**
+   * Development only: a text missing in a language is shown in English, marked (see src/bundle.ts).
+   * `npm run preview` sets it unless NODE_ENV is production.
+   */
+  englishFallback?: boolean;
 }
 
 /** A running preview. */
@@ -59,12 +65,14 @@ export interface PreviewServer {
  *
  * API (JSON):
  * - GET  /api/meta                                 flows, languages, problems, reload generation
- * - POST /api/start    { flow, lang | null }       a new conversation: { sessionId, messages, state }
- * - POST /api/turn     { sessionId, input }        input: { kind: "choice", id, step? } | { kind: "text", text } | { kind: "command", command }
+ * - POST /api/start    { flow, lang | null }       a new conversation: { sessionId, messages, phone, state }
+ * - POST /api/turn     { sessionId, input }        input: { kind: "choice", id, step? } | { kind: "text", text } | { kind: "command", command } | { kind: "open" }
+ *
+ * `phone` is the turn as each channel sends it (src/preview/channel-views.ts): { telegram: [...], whatsapp: [...] }.
  * - POST /api/language { sessionId, lang }         the same step in another language
  */
 export async function startPreviewServer(opts: PreviewServerOptions): Promise<PreviewServer> {
-  const sessions = new PreviewSessions({ root: opts.root, config: opts.config, logger: opts.logger });
+  const sessions = new PreviewSessions({ root: opts.root, config: opts.config, logger: opts.logger, englishFallback: opts.englishFallback });
   const staticDir = new URL('./static/', import.meta.url);
   const files = new Map(Object.entries(STATIC).map(([path, f]) => [path, { body: readFileSync(new URL(f.file, staticDir)), type: f.type }]));
   const print = opts.print ?? ((line: string) => process.stderr.write(`${line}\n`));

@@ -14,9 +14,9 @@ import {
   readStatusNotes,
   renderStatusMarkdown,
 } from '../check/locale-status.js';
+import { displayWidth } from '../text-width.js';
 import {
   BUTTON_BUDGET,
-  buttonWidth,
   QUESTION_TEXT_BUDGET,
   shownKeys,
   TEXT_BUDGET,
@@ -298,7 +298,7 @@ export function importFile(root: string, file: string): ImportResult {
       );
       continue;
     }
-    const problems = textProblems(u, text, buttonKeys.has(t.key));
+    const problems = textProblems(u, text, buttonKeys.get(t.key));
     if (problems.length > 0) problems.forEach(at);
     else changes.set(t.key, { text, place: t.place });
   }
@@ -372,8 +372,12 @@ function placeholders(text: string): Set<string> {
   return new Set(text.match(/\{\{\s*[\w.]+\s*\}\}|\$t\([^)]*\)/g)?.map((p) => p.replace(/\s+/g, '')) ?? []);
 }
 
-/** What is wrong with one translated text, in words the translator can act on. */
-export function textProblems(u: TextUnit, text: string, isButton: boolean): string[] {
+/**
+ * What is wrong with one translated text, in words the translator can act on. `buttonNumber` is set
+ * for a text shown on a button: the number the channels write before it ("2. ", or "" for the
+ * navigation buttons), which counts towards the width.
+ */
+export function textProblems(u: TextUnit, text: string, buttonNumber: string | undefined): string[] {
   const problems: string[] = [];
   // A date pattern ({{day}} {{month}} {{year}}) is the language's own.
   if (u.key !== 'format.date') {
@@ -393,9 +397,10 @@ export function textProblems(u: TextUnit, text: string, isButton: boolean): stri
         );
     }
   }
-  if (isButton && buttonWidth(text) > BUTTON_BUDGET) {
+  const width = buttonNumber === undefined ? 0 : displayWidth(`${buttonNumber}${text}`);
+  if (width > BUTTON_BUDGET) {
     problems.push(
-      `this answer button is ${buttonWidth(text)} characters wide; a phone shows about ${BUTTON_BUDGET} (a Chinese character counts as 2) and cuts the rest. Shorten it`,
+      `this answer button is ${width} characters wide${buttonNumber ? ` with the "${buttonNumber.trim()}" before it` : ''}; a phone shows about ${BUTTON_BUDGET} (a Chinese character counts as 2) and cuts the rest. Shorten it`,
     );
   } else if (textLength(text) > TEXT_BUDGET) {
     problems.push(

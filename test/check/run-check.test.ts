@@ -93,7 +93,9 @@ describe('npm run check: broken flows', () => {
     appendFileSync(join(root, 'locales', 'en', 'messages.yaml'), 'q:\n  contract:\n    text: "Did you get a copy of your contract?"\n');
     const report = runCheck({ root, today: TODAY });
     expect(errorLines(report.lines)).toEqual([
-      expect.stringMatching(/^locales\/en\/messages\.yaml:\d+:1: error: the same name is used twice here; every id must be unique$/),
+      expect.stringMatching(
+        /^locales\/en\/messages\.yaml:\d+:1: error: "q" is written twice at the same level \(first on line \d+\), each time with lines under it\. If both are meant as one, move the lines of the second into the first and remove the second "q:" line; if they are two different things, give one of them another name$/,
+      ),
     ]);
     expect(report.lines).toContain(
       'locales/en/messages.yaml: the English texts cannot be used until the error above is fixed (every other language is checked against them).',

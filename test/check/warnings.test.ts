@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buttonWidth, needsNoTranslation, textLength } from '../../src/check/warnings.js';
+import { needsNoTranslation, textLength } from '../../src/check/warnings.js';
+import { displayWidth } from '../../src/text-width.js';
 
 describe('what counts as needing no translation', () => {
   it.each([
@@ -26,7 +27,7 @@ describe('what counts as needing no translation', () => {
 describe('measuring texts', () => {
   it('counts characters as a reader sees them, and Chinese characters twice on a button', () => {
     expect(textLength('☎ Help')).toBe(6);
-    expect(buttonWidth('沒問題')).toBe(6);
-    expect(buttonWidth('1. Yes')).toBe(6);
+    expect(displayWidth('沒問題')).toBe(6);
+    expect(displayWidth('1. Yes')).toBe(6);
   });
 });

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/app.js';
 import { loadBundle, type Bundle, type Flow, type Step } from '../../src/bundle.js';
 import { createLogger } from '../../src/log.js';
 import { startPreviewServer, type PreviewServer } from '../../src/preview/server.js';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { previewRoot } from './preview-root.js';
 
 // The page's own `document`, inside page.evaluate callbacks (the project's types have no DOM lib).
@@ -13,7 +14,6 @@ import { previewRoot } from './preview-root.js';
 declare const document: any;
 
 // A real browser: Debian's chromium driven by playwright-core (no browser download).
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 const onCi = process.env.CI === 'true';
 if (!haveChromium) {
@@ -49,10 +49,7 @@ describe.skipIf(!haveChromium)('the web preview in a real browser', () => {
       logger: createLogger('silent'),
       watch: false,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 60_000);
 

@@ -64,6 +64,8 @@ async function refreshMeta() {
   const languages = meta.languages.map((l) => [l.code, `${l.name} (${l.code})`]);
   fillSelect($('start-lang'), [['', 'Ask her (language menu)'], ...languages], true);
   fillSelect($('switch-lang'), languages, true);
+  fillSelect($('channel'), meta.channels.map((c) => [c.id, c.name]), true);
+  if (!channel || !meta.channels.some((c) => c.id === channel)) setChannel($('channel').value);
   $('problems').hidden = meta.ok;
   $('problem-lines').textContent = meta.problems.join('\n');
   if (reloaded && meta.ok) {
@@ -74,39 +76,65 @@ async function refreshMeta() {
   if (!started && meta.flows.length > 0) await start();
 }
 
-// === The chat
+// === The chat: what the phone shows, as the chosen channel sends it
 
-function disableOldButtons() {
-  for (const b of document.querySelectorAll('#chat .keyboard button')) b.disabled = true;
+/** The conversation so far, drawn again when the channel changes: { who: 'user' | 'system', text } or { who: 'bot', phone }. */
+let history = [];
+/** The channel the phone shows (its id in meta.channels). */
+let channel = null;
+
+/** A text with its "not translated yet" marks highlighted (development: shown in English). */
+function marked(text) {
+  const mark = meta && meta.untranslatedMark;
+  if (!mark || !text.includes(mark)) return [text];
+  const [first, ...rest] = text.split(mark);
+  const nodes = [first];
+  for (const part of rest) {
+    nodes.push(el('mark', { class: 'untranslated', title: 'Not translated yet: shown in English (never in production)', text: mark.trim() }), ` ${part}`);
+  }
+  return nodes;
 }
 
-function showMessages(messages) {
-  const chat = $('chat');
-  for (const m of messages) {
-    chat.append(el('div', { class: `bubble bot ${m.type}`, 'data-type': m.type, text: m.text }));
-    if (m.type === 'question') {
-      // Like Telegram: numbered buttons, two per row when short, then the help/exit row.
-      const buttons = m.choices.map((c, i) =>
-        el('button', { type: 'button', text: `${i + 1}. ${c.label}`, 'data-choice': c.id, onclick: () => choose(m, c, i) }),
-      );
-      const two = buttons.every((b) => b.textContent.length <= 20);
-      const nav = m.nav
-        .filter((n) => !m.choices.some((c) => c.id === n.id))
-        .map((n) => el('button', { type: 'button', text: n.label, 'data-nav': n.id, onclick: () => command(n.id, n.label) }));
-      const keyboard = el('div', { class: `keyboard${two ? ' two' : ''}` }, buttons);
-      if (nav.length > 0) keyboard.append(el('div', { class: 'nav' }, nav));
-      chat.append(keyboard, el('div', { class: 'hint', text: m.hint }));
-    }
-    if (m.exit) {
-      sessionId = null;
-      chat.append(el('div', { class: 'system', text: 'The conversation ended and was wiped. Start a new one above.' }));
+function untranslated(text) {
+  return meta && meta.untranslatedMark && text.includes(meta.untranslatedMark) ? ' untranslated' : '';
+}
+
+/** A button as the channel sends it: one line, cut with "…" where the phone cuts it (CSS). */
+function phoneButton(b, live) {
+  const props = { type: 'button', class: untranslated(b.text).trim(), title: b.text, disabled: !live, onclick: () => tap(b) };
+  if (b.input.kind === 'choice') props['data-choice'] = b.input.id;
+  if (b.input.kind === 'command') props['data-nav'] = b.input.command;
+  return el('button', props, marked(b.text));
+}
+
+function drawBubbles(chat, bubbles, live) {
+  for (const b of bubbles) {
+    chat.append(el('div', { class: `bubble bot ${b.type}${untranslated(b.text)}`, 'data-type': b.type }, marked(b.text)));
+    if (b.rows.length > 0) {
+      chat.append(el('div', { class: 'keyboard' }, b.rows.map((row) => el('div', { class: 'row' }, row.map((btn) => phoneButton(btn, live))))));
     }
   }
+}
+
+/** Draws the whole conversation for the current channel; only the last turn's buttons can be tapped. */
+function drawChat() {
+  const chat = $('chat');
+  chat.replaceChildren();
+  const last = history.map((h) => h.who).lastIndexOf('bot');
+  history.forEach((h, i) => {
+    if (h.who === 'bot') drawBubbles(chat, h.phone[channel] || [], i === last && sessionId !== null);
+    else chat.append(el('div', { class: h.who === 'user' ? 'bubble user' : `system ${h.cls || ''}`, text: h.text }));
+  });
   scrollDown();
 }
 
 function showTurn(turn) {
-  showMessages(turn.messages);
+  history.push({ who: 'bot', phone: turn.phone });
+  if (turn.messages.some((m) => m.exit)) {
+    sessionId = null;
+    history.push({ who: 'system', text: 'The conversation ended and was wiped. Start a new one above.' });
+  }
+  drawChat();
   showState(turn.state, turn.messages);
 }
 
@@ -114,32 +142,28 @@ async function step(echo, request) {
   if (busy) return;
   busy = true;
   try {
-    if (echo) $('chat').append(el('div', { class: 'bubble user', text: echo }));
-    disableOldButtons();
+    if (echo) {
+      history.push({ who: 'user', text: echo });
+      drawChat();
+    }
     showTurn(await request());
   } catch (err) {
-    $('chat').append(el('div', { class: 'system urgent', text: `Preview error: ${err.message}` }));
-    scrollDown();
+    history.push({ who: 'system', cls: 'urgent', text: `Preview error: ${err.message}` });
+    drawChat();
   } finally {
     busy = false;
   }
 }
 
-function choose(question, choice, index) {
+function tap(button) {
   if (!sessionId) return;
-  void step(`${index + 1}. ${choice.label}`, () =>
-    api('/api/turn', { sessionId, input: { kind: 'choice', id: choice.id, step: question.id } }),
-  );
-}
-
-function command(name, label) {
-  if (!sessionId) return;
-  void step(label, () => api('/api/turn', { sessionId, input: { kind: 'command', command: name } }));
+  void step(button.text, () => api('/api/turn', { sessionId, input: button.input }));
 }
 
 async function start() {
   started = true;
-  $('chat').replaceChildren();
+  history = [];
+  drawChat();
   $('notice').hidden = true;
   sessionId = null;
   const lang = $('start-lang').value || null;
@@ -148,6 +172,14 @@ async function start() {
     sessionId = turn.sessionId;
     return turn;
   });
+}
+
+/** Shows the conversation as another channel sends it (the same answers, the same session). */
+function setChannel(id) {
+  channel = id;
+  $('channel').value = id;
+  $('phone').setAttribute('data-channel', id);
+  drawChat();
 }
 
 // === The panel
@@ -205,6 +237,7 @@ window.addEventListener('DOMContentLoaded', async () => {
     e.preventDefault();
     void start();
   });
+  $('channel').addEventListener('change', () => setChannel($('channel').value));
   $('type-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const text = $('typed').value;
@@ -217,7 +250,7 @@ window.addEventListener('DOMContentLoaded', async () => {
     const lang = $('switch-lang').value;
     const name = $('switch-lang').selectedOptions[0]?.textContent || lang;
     if (!sessionId) return;
-    $('chat').append(el('div', { class: 'system', text: `Shown in ${name} (as if she typed LANGUAGE and chose it)` }));
+    history.push({ who: 'system', text: `Shown in ${name} (as if she typed LANGUAGE and chose it)` });
     void step(null, () => api('/api/language', { sessionId, lang }));
   });
   // Opening the page starts a conversation, with the last good version of the flows if the files
