@@ -77,7 +77,7 @@ describe('export and import for translators', () => {
     expect(refused.ok).toBe(false);
     expect(refused.lines.slice(1)).toEqual([
       `  row ${rowOf('q.wage_amount.text')}: q.wage_amount.text: the placeholder {{maw}} is missing; keep it exactly as in the English (the bot puts in the figure there)`,
-      `  row ${rowOf('q.food.no')}: q.food.no: this answer button is 47 characters wide; a phone shows about 40 (a Chinese character counts as 2) and cuts the rest. Shorten it`,
+      `  row ${rowOf('q.food.no')}: q.food.no: this answer button is 53 characters wide with the "2." before it; a phone shows about 40 (a Chinese character counts as 2) and cuts the rest. Shorten it`,
     ]);
     expect(refused.lines[0]).toContain('nothing was imported (2 problems)');
     expect(files(root, 'zh-HK')).toEqual(before);
