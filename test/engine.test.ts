@@ -348,8 +348,8 @@ describe('engine: follow-up questions', () => {
 });
 
 describe('engine: "reached" events (where workers stop)', () => {
-  const reached = (d: EngineDriver) =>
-    (d.last?.events ?? []).filter((e) => e.type === 'reached').map((e) => e.type === 'reached' && e.step);
+  const reached = (d: EngineDriver): string[] =>
+    (d.last?.events ?? []).flatMap((e) => (e.type === 'reached' ? [e.step] : []));
 
   it('counts a question once, when the flow first moves to it, in the language chosen', () => {
     const d = driver();
@@ -375,7 +375,7 @@ describe('engine: "reached" events (where workers stop)', () => {
     while (d.question().id !== 'result') {
       const q = d.question();
       d.send({ kind: 'choice', id: chosen[q.id]!, step: q.id });
-      steps.push(...(reached(d) as string[]));
+      steps.push(...reached(d));
     }
     expect(new Set(steps).size).toBe(steps.length);
     expect(steps).toContain('rest_day');

@@ -64,7 +64,8 @@ async function assessment(
   }
   // Every scripted conversation ends: at the result, or with the exit it asked for.
   const last = out.messages.filter((m) => m.type === 'question').at(-1);
-  if (!out.exit && (last?.type !== 'question' || last.id !== 'result')) throw new Error(`${ref} did not reach the result`);
+  if (!out.exit && (last?.type !== 'question' || last.id !== 'result'))
+    throw new Error(`${ref} did not reach the result`);
   await tick(); // events are counted after the turn, off the user's path
 }
 
@@ -75,13 +76,20 @@ async function batch(core: ReturnType<typeof countedCore>['core']): Promise<void
   for (let i = 0; i < 14; i++) await assessment(core, { lang: 'id', campaign: 'mfmw2026' });
   for (let i = 0; i < 4; i++) {
     await assessment(core, { lang: 'id', campaign: 'mfmw2026', answers: { rest_day: 'no' } });
-    await assessment(core, { lang: 'id', campaign: 'mfmw2026', answers: { passport: 'agency', can_quit: 'not_allowed', leave_now: 'no' } });
+    await assessment(core, {
+      lang: 'id',
+      campaign: 'mfmw2026',
+      answers: { passport: 'agency', can_quit: 'not_allowed', leave_now: 'no' },
+    });
     await assessment(core, { lang: 'id', campaign: 'mfmw2026', answers: { go_out: 'locked_in' } });
   }
   // Tagalog: 11 with no signs and 2 with serious signs; the total would give the 2 away.
   for (let i = 0; i < 11; i++) await assessment(core, { lang: 'tl', channel: 'whatsapp' });
   for (let i = 0; i < 2; i++) {
-    await assessment(core, { lang: 'tl', answers: { passport: 'employer', can_quit: 'not_allowed', leave_now: 'no' } });
+    await assessment(core, {
+      lang: 'tl',
+      answers: { passport: 'employer', can_quit: 'not_allowed', leave_now: 'no' },
+    });
   }
   await assessment(core, { lang: 'en', exitAt: 'wages' });
 }
@@ -112,7 +120,11 @@ describe('NGO report from scripted conversations', () => {
     expect(raw[0]!.counts['i|id|retention_of_documents']).toBe(1);
     expect(raw[0]!.counts['s|id']).toBe(1);
     // ... and the report shows no number under 10, nor her campaign code.
-    const report = await readStatsReport(counter, { weeks: [WEEK], languages: bundle.localeCodes, indicators: [...bundle.indicators.keys()] });
+    const report = await readStatsReport(counter, {
+      weeks: [WEEK],
+      languages: bundle.localeCodes,
+      indicators: [...bundle.indicators.keys()],
+    });
     const csv = formatReportCsv(report);
     const text = formatReportText(report);
     for (const v of printedValues(csv)) expect(v).toMatch(SAFE);
@@ -120,8 +132,11 @@ describe('NGO report from scripted conversations', () => {
     expect(csv).not.toContain('mfmw2026');
     expect(text).not.toContain('mfmw2026');
     // In the text tables, no cell is a lone small number either.
-    for (const line of text.split('\n').filter((l) => l.startsWith(WEEK) || l.startsWith('-') || l.startsWith('('))) {
-      for (const cell of line.split(/\s{2,}/).slice(1)) expect(cell.trim()).toMatch(/^(<10|x|[1-9]\d+|\d+%|[a-z_-]+|[a-zA-Z-]+)$/);
+    for (const line of text
+      .split('\n')
+      .filter((l) => l.startsWith(WEEK) || l.startsWith('-') || l.startsWith('('))) {
+      for (const cell of line.split(/\s{2,}/).slice(1))
+        expect(cell.trim()).toMatch(/^(<10|x|[1-9]\d+|\d+%|[a-z_-]+|[a-zA-Z-]+)$/);
     }
   });
 
@@ -148,10 +163,23 @@ describe('NGO report from scripted conversations', () => {
       'x|en': 1,
     });
 
-    const report = await readStatsReport(counter, { weeks: [WEEK], languages: bundle.localeCodes, indicators: [...bundle.indicators.keys()] });
+    const report = await readStatsReport(counter, {
+      weeks: [WEEK],
+      languages: bundle.localeCodes,
+      indicators: [...bundle.indicators.keys()],
+    });
     const byLevel = report.tables.find((t) => t.id === 'completions_by_level')!;
-    const row = (lang: string) => Object.fromEntries(byLevel.columns.map((c, i) => [c, byLevel.rows.find((r) => r.labels[1] === lang)!.cells[i]]));
-    expect(row('id')).toEqual({ urgent: '<10', forced_labour_signs: '<10', rights_violations: '<10', no_signs: '14', all: '26' });
+    const row = (lang: string) =>
+      Object.fromEntries(
+        byLevel.columns.map((c, i) => [c, byLevel.rows.find((r) => r.labels[1] === lang)!.cells[i]]),
+      );
+    expect(row('id')).toEqual({
+      urgent: '<10',
+      forced_labour_signs: '<10',
+      rights_violations: '<10',
+      no_signs: '14',
+      all: '26',
+    });
     // tl: 11 + 2 = 13; printing 11 or 13 would give the 2 away, so one of them is hidden too.
     expect(row('tl').forced_labour_signs).toBe('<10');
     expect([row('tl').no_signs, row('tl').all]).toContain('x');
@@ -198,24 +226,52 @@ describe('npm run stats (runStatsCommand)', () => {
       .split('\n')
       .filter((l) => l.startsWith(`completions_by_level,${WEEK},tl,`))
       .map((l) => l.split(',').at(-1));
-    const textRow = printed.split('\n').find((l) => new RegExp(`^${WEEK}\\s+tl\\s`).test(l))!.trim().split(/\s+/).slice(2);
+    const textRow = printed
+      .split('\n')
+      .find((l) => new RegExp(`^${WEEK}\\s+tl\\s`).test(l))!
+      .trim()
+      .split(/\s+/)
+      .slice(2);
     expect(textRow).toEqual(csvRow);
     expect(printed).toContain(`CSV written to ${join(dir, 'out.csv')}`);
     // Three weeks were asked for: the two before have rows too (all "<10"), never a missing row.
-    expect(new Set(csv.split('\n').slice(1, -1).map((l) => l.split(',')[1]).filter(Boolean)).size).toBe(3);
+    expect(
+      new Set(
+        csv
+          .split('\n')
+          .slice(1, -1)
+          .map((l) => l.split(',')[1])
+          .filter(Boolean),
+      ).size,
+    ).toBe(3);
   });
 
-  it.each([['0'], ['105'], ['two'], ['2.5']])('refuses --weeks %s with a plain message, before reading anything', async (weeks) => {
-    let opened = false;
-    await expect(
-      runStatsCommand({ argv: ['--weeks', weeks], bundle, openCounter: async () => ((opened = true), new MemoryStatsCounter()), write: () => {} }),
-    ).rejects.toThrow(new StatsCommandError(`--weeks must be a whole number from 1 to 104 (got "${weeks}").`));
-    expect(opened).toBe(false);
-  });
+  it.each([['0'], ['105'], ['two'], ['2.5']])(
+    'refuses --weeks %s with a plain message, before reading anything',
+    async (weeks) => {
+      let opened = false;
+      await expect(
+        runStatsCommand({
+          argv: ['--weeks', weeks],
+          bundle,
+          openCounter: async () => ((opened = true), new MemoryStatsCounter()),
+          write: () => {},
+        }),
+      ).rejects.toThrow(
+        new StatsCommandError(`--weeks must be a whole number from 1 to 104 (got "${weeks}").`),
+      );
+      expect(opened).toBe(false);
+    },
+  );
 
   it('refuses an unknown option and shows how to use it', async () => {
     await expect(
-      runStatsCommand({ argv: ['--k', '2'], bundle, openCounter: async () => new MemoryStatsCounter(), write: () => {} }),
+      runStatsCommand({
+        argv: ['--k', '2'],
+        bundle,
+        openCounter: async () => new MemoryStatsCounter(),
+        write: () => {},
+      }),
     ).rejects.toThrow(/Unknown option '--k'[\s\S]*npm run stats -- \[--weeks 8\]/);
   });
 });
