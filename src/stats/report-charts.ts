@@ -39,6 +39,7 @@ export async function reportCharts(report: StatsReport): Promise<ReportChart[]> 
       skip?: (rowId: string) => boolean;
       percentColumn?: string;
       sortByValue?: boolean;
+      axis?: string;
     } = {},
   ) => {
     const c = t.columns.findIndex((col) => col.id === column);
@@ -58,7 +59,13 @@ export async function reportCharts(report: StatsReport): Promise<ReportChart[]> 
             : String(cell.value);
       return { label: r.name, cell, text };
     });
-    charts.push({ ...chart, bars, svg: await renderSvg(barSpec(chart.title, bars, k, o.vertical ?? false)) });
+    charts.push({
+      ...chart,
+      bars,
+      svg: await renderSvg(
+        barSpec(chart.title, bars, k, o.vertical ?? false, o.axis ?? 'completed assessments'),
+      ),
+    });
   };
 
   await add(
@@ -80,7 +87,7 @@ export async function reportCharts(report: StatsReport): Promise<ReportChart[]> 
     },
     table('funnel_by_question'),
     ALL,
-    { percentColumn: 'share_of_first' },
+    { percentColumn: 'share_of_first', axis: 'reached the question (first time in an assessment)' },
   );
   await add(
     {
@@ -90,7 +97,7 @@ export async function reportCharts(report: StatsReport): Promise<ReportChart[]> 
     },
     table('summary_by_sign'),
     'completed_with_sign',
-    { percentColumn: 'share', sortByValue: true },
+    { percentColumn: 'share', sortByValue: true, axis: 'completed assessments showing the sign' },
   );
   await add(
     {
@@ -126,7 +133,13 @@ export async function reportCharts(report: StatsReport): Promise<ReportChart[]> 
 }
 
 /** A Vega-Lite bar chart; suppressed bars are pale, dashed and as long as k. */
-function barSpec(title: string, bars: ReportChart['bars'], k: number, vertical: boolean): TopLevelSpec {
+function barSpec(
+  title: string,
+  bars: ReportChart['bars'],
+  k: number,
+  vertical: boolean,
+  axisTitle: string,
+): TopLevelSpec {
   const values = bars.map((b) => ({
     label: b.label,
     shown: b.cell.value ?? k,
