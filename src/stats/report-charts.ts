@@ -140,9 +140,11 @@ function barSpec(
   vertical: boolean,
   axisTitle: string,
 ): TopLevelSpec {
+  // A suppressed bar is as long as k, and never so short that it cannot be seen next to large ones.
+  const longest = Math.max(k, ...bars.map((b) => b.cell.value ?? 0));
   const values = bars.map((b) => ({
     label: b.label,
-    shown: b.cell.value ?? k,
+    shown: b.cell.value ?? Math.max(k, longest / 40),
     kind: (b.cell.value !== null ? 'counted' : b.cell.suppressed) as BarKind,
     text: b.text,
   }));

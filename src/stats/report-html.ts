@@ -37,6 +37,7 @@ export function formatReportHtml(report: StatsReport, charts: readonly ReportCha
   .figure .number { font-size: 2rem; font-weight: 700; color: #2b6cb0; }
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 1.5rem; }
   figure.chart { margin: 0; border: 1px solid #e2e8f0; border-radius: 8px; padding: .8rem; overflow-x: auto; }
+  figure.chart svg { max-width: 100%; height: auto; display: block; }
   figure.chart figcaption { color: #4a5568; font-size: .85rem; margin-top: .4rem; }
   table { border-collapse: collapse; margin: .5rem 0 1.5rem; font-size: .9rem; }
   th, td { padding: .25rem .6rem; border-bottom: 1px solid #e2e8f0; text-align: right; }

@@ -8,8 +8,11 @@ import {
   type SumRelation,
 } from './suppression.js';
 
-/** Channels that always get a row, whether or not they were used (a row must not say "used"). */
-export const KNOWN_CHANNELS = ['telegram', 'whatsapp', 'console'] as const;
+/**
+ * Channels that always get a row, whether or not they were used (a row must not say "used"). The
+ * terminal chat (`npm run chat -- --count`, maintainers only) gets a row only when it counted.
+ */
+export const KNOWN_CHANNELS = ['telegram', 'whatsapp'] as const;
 
 /** The row of campaigns with fewer than k completions in the period: their codes are not printed. */
 export const OTHER_CAMPAIGNS = '(other)';
@@ -164,6 +167,9 @@ function countCells(
       const p = field.split('|');
       const [kind, lang] = p;
       if (lang === undefined) continue;
+      // The flow asks the language before any question, so a completion or a question always has one;
+      // a count without (impossible) is left out rather than published as a part no sum shows.
+      if ((kind === 'c' || kind === 'q') && lang === NONE) continue;
       if (kind === 'c' && p.length === 5 && (LEVELS as readonly string[]).includes(p[4]!)) {
         seen.channels.add(p[3]!);
         add(raw, `c|${week}|${lang}|${p[2]}|${p[3]}|${p[4]}`, n);
@@ -207,10 +213,12 @@ function countCells(
     relations.push({ total, parts });
   };
 
+  // Completions and questions always have a language (see above): "-" is no part of their sums.
+  const chosenLangs = langs.filter((l) => l !== NONE);
   for (const m of ['start', 'exit', 'done']) {
     star(
       `${m}|*`,
-      langs.map((l) => `${m}|lang|${l}`),
+      (m === 'done' ? chosenLangs : langs).map((l) => `${m}|lang|${l}`),
     );
     star(
       `${m}|*`,
@@ -234,13 +242,10 @@ function countCells(
       `sign|${s}|*`,
       weeks.map((w) => `sign|${s}|week|${w}`),
     );
-  // Questions before the language is chosen would be counted under "-": a part no table prints.
-  const questionLangs = langs.filter((l) => l !== NONE);
   for (const q of questions) {
-    cell(`reached|${q}|lang|${NONE}`, false);
     star(
       `reached|${q}|*`,
-      [...questionLangs, NONE].map((l) => `reached|${q}|lang|${l}`),
+      chosenLangs.map((l) => `reached|${q}|lang|${l}`),
     );
     star(
       `reached|${q}|*`,
@@ -296,9 +301,11 @@ export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportO
   const { counts, lists } = countCells(data, opts, k);
   const values = new Map(counts.cells.map((c) => [c.id, c.value]));
   const { weeks, langs, channels, campaigns, indicators, questions } = lists;
+  const chosenLangs = langs.filter((l) => l !== NONE);
 
   const count = (id: string): ReportCell => {
-    const d = counts.display.get(id)!;
+    // A cell that cannot hold a count (completions without a language) reads "<10", which is true.
+    const d = counts.display.get(id) ?? 'small';
     return d === 'value'
       ? { value: values.get(id)! }
       : { value: null, suppressed: d === 'small' ? 'small' : 'complementary' };
@@ -328,21 +335,17 @@ export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportO
     {
       id: 'summary_by_language',
       section: 'summary',
+      // No completion rate per language: most starts are counted before she chooses her language.
       title: `Started, completed and quick exits, by language (${span})`,
       rowKind: 'language',
-      columns: [col('started'), col('completed'), col('completion_rate', 'percent'), col('exited')],
+      columns: [col('started'), col('completed'), col('exited')],
       rows: [
         ...langs.map((l) => ({
           id: l,
           name: names.language(l),
-          cells: [
-            count(`start|lang|${l}`),
-            count(`done|lang|${l}`),
-            percent(`done|lang|${l}`, `start|lang|${l}`),
-            count(`exit|lang|${l}`),
-          ],
+          cells: [count(`start|lang|${l}`), count(`done|lang|${l}`), count(`exit|lang|${l}`)],
         })),
-        allRow([count('start|*'), count('done|*'), percent('done|*', 'start|*'), count('exit|*')]),
+        allRow([count('start|*'), count('done|*'), count('exit|*')]),
       ],
     },
     {
@@ -396,9 +399,7 @@ export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportO
       title: `Where workers stop: how many reached each question, by language (${span})`,
       rowKind: 'question',
       columns: [
-        ...langs
-          .filter((l) => l !== NONE)
-          .map((l) => ({ id: l, name: names.language(l), unit: 'count' as const })),
+        ...chosenLangs.map((l) => ({ id: l, name: names.language(l), unit: 'count' as const })),
         col(ALL),
         col('share_of_first', 'percent'),
       ],
@@ -406,7 +407,7 @@ export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportO
         id: q,
         name: names.question(q),
         cells: [
-          ...langs.filter((l) => l !== NONE).map((l) => count(`reached|${q}|lang|${l}`)),
+          ...chosenLangs.map((l) => count(`reached|${q}|lang|${l}`)),
           count(`reached|${q}|*`),
           percent(`reached|${q}|*`, `reached|${firstQuestion}|*`),
         ],
