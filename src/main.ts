@@ -29,7 +29,7 @@ await runMain(async () => {
   }
   const bundle = loadCheckedBundle();
   const store = await createSessionStore(config, logger);
-  // Anonymous counts for NGOs (src/stats): on completion, start and exit only, per ISO week.
+  // Anonymous counts for NGOs (src/stats): starts, questions reached, completions and exits, per ISO week.
   const counter = await createStatsCounter(config, logger);
   const core = createCore({
     bundle,

@@ -97,6 +97,42 @@ describeWithRedis('anonymous counters in Redis', () => {
     expect(readFileSync(join(dir, 's.xlsx')).subarray(0, 2).toString()).toBe('PK');
   });
 
+  it('npm run chat -- --count adds the terminal chat to the counts (channel "console"); without --count it counts nothing', async () => {
+    const chatPrefix = `${prefix}chat:`;
+    const chat = (args: string[]) => {
+      const child = run(
+        process.execPath,
+        ['--import', 'tsx', 'bots/console/main.ts', '--json', '--lang', 'en', ...args],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: chatPrefix, LOG_LEVEL: 'silent' },
+        },
+      );
+      // The first answer every time (on an urgent screen that is "continue") reaches the result.
+      child.child.stdin!.end('1\n'.repeat(60));
+      return child;
+    };
+    await chat([]);
+    expect(await keysUnder(inspector, `${chatPrefix}stats:`)).toEqual([]);
+    const { stdout } = await chat(['--count']);
+    expect(stdout).toContain('"type":"result"');
+    const counts = await inspector.hGetAll(`${chatPrefix}stats:${isoWeek(Date.now())}`);
+    expect(counts['s|en']).toBe('1');
+    expect(counts['q|en|passport']).toBe('1');
+    expect(Object.entries(counts).filter(([f]) => f.startsWith('c|en|-|console|'))).toHaveLength(1);
+  }, 60_000);
+
+  it('npm run chat -- --count without REDIS_URL refuses, saying why', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent' };
+    delete env.REDIS_URL;
+    const err = await run(process.execPath, ['--import', 'tsx', 'bots/console/main.ts', '--count'], {
+      cwd: PROJECT_ROOT,
+      env,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 1 });
+    expect((err as { stderr: string }).stderr).toContain('--count needs REDIS_URL');
+  });
+
   it('npm run stats without REDIS_URL says where the counts are and exits 1', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent' };
     delete env.REDIS_URL;
