@@ -121,8 +121,7 @@ export class Engine {
     readonly translator: Translator,
     readonly options: EngineOptions,
   ) {
-    for (const flow of bundle.flows.values())
-      this.machines.set(flow.id, compileFlow(flow, bundle.localeCodes));
+    for (const flow of bundle.flows.values()) this.machines.set(flow.id, compileFlow(flow, bundle.localeCodes));
     // Command words of every language work in every session: she may type "exit" in English anywhere.
     for (const lang of bundle.localeCodes) {
       for (const c of COMMANDS) {
@@ -163,8 +162,7 @@ export class Engine {
     }
 
     if (!session) {
-      if (input.kind === 'start' || input.kind === 'open')
-        return this.startSession(this.validStart(input), now, intents);
+      if (input.kind === 'start' || input.kind === 'open') return this.startSession(this.validStart(input), now, intents);
       // She was mid-conversation (an answer button of an old question, a reply to one) but her
       // session is gone (it expired, or the store restarted empty): say so, then start again.
       if ((input.kind === 'choice' && input.step !== undefined) || (input.kind === 'text' && input.reply)) {
@@ -176,67 +174,39 @@ export class Engine {
 
     if (input.kind === 'start') {
       const start = this.validStart(input);
-      return this.startSession(
-        { lang: start.lang ?? session.lang, campaign: start.campaign ?? session.campaign },
-        now,
-        intents,
-      );
+      return this.startSession({ lang: start.lang ?? session.lang, campaign: start.campaign ?? session.campaign }, now, intents);
     }
 
     switch (command) {
       case 'restart':
         return this.restart(session, now);
       case 'language':
-        return this.changed({ ...session, overlay: 'language', updated: now }, [
-          this.languageQuestion(session.step),
-        ]);
+        return this.changed({ ...session, overlay: 'language', updated: now }, [this.languageQuestion(session.step)]);
       case 'contacts':
       case 'help':
-        return this.unchanged(session, [
-          ...this.commandIntents(command, session.lang),
-          ...this.askCurrent(session),
-        ]);
+        return this.unchanged(session, [...this.commandIntents(command, session.lang), ...this.askCurrent(session)]);
       case 'unknown':
-        return this.unchanged(session, [
-          { type: 'message', key: 'input.unknown_command' },
-          ...this.askCurrent(session),
-        ]);
+        return this.unchanged(session, [{ type: 'message', key: 'input.unknown_command' }, ...this.askCurrent(session)]);
     }
 
     if (input.kind === 'open') return this.unchanged(session, this.askCurrent(session));
     if (input.kind === 'unsupported') {
-      return this.unchanged(session, [
-        { type: 'message', key: 'input.non_text' },
-        ...this.askCurrent(session),
-      ]);
+      return this.unchanged(session, [{ type: 'message', key: 'input.non_text' }, ...this.askCurrent(session)]);
     }
 
     // Back after a long pause: ask before going on (her phone may have been checked in between).
     if (!session.overlay && now - session.updated > this.options.resumeAfterMs && this.isMidway(session)) {
-      return this.changed({ ...session, overlay: 'resume', updated: now }, [
-        this.resumeQuestion(session.step),
-      ]);
+      return this.changed({ ...session, overlay: 'resume', updated: now }, [this.resumeQuestion(session.step)]);
     }
 
     const current = this.currentQuestion(session);
     if (input.kind === 'choice' && input.step !== undefined && input.step !== current.step) {
-      return this.unchanged(session, [
-        { type: 'message', key: 'input.old_button' },
-        ...this.askCurrent(session),
-      ]);
+      return this.unchanged(session, [{ type: 'message', key: 'input.old_button' }, ...this.askCurrent(session)]);
     }
-    const choiceId =
-      input.kind === 'choice'
-        ? input.id
-        : input.kind === 'text'
-          ? this.matchChoice(current, input.text, session.lang)
-          : undefined;
+    const choiceId = input.kind === 'choice' ? input.id : input.kind === 'text' ? this.matchChoice(current, input.text, session.lang) : undefined;
     const choice = choiceId === undefined ? undefined : current.choices.find((c) => c.id === choiceId);
     if (!choice) {
-      return this.unchanged(session, [
-        { type: 'message', key: 'input.tap_a_choice' },
-        ...this.askCurrent(session),
-      ]);
+      return this.unchanged(session, [{ type: 'message', key: 'input.tap_a_choice' }, ...this.askCurrent(session)]);
     }
 
     if (session.overlay === 'language') {
@@ -259,19 +229,13 @@ export class Engine {
       if (system === 'restart') return this.restart(session, now);
       if (system === 'exit') return this.turn(session, { kind: 'command', command: 'exit' }, now);
       if (system === 'contacts') {
-        return this.unchanged(session, [
-          ...this.commandIntents('contacts', session.lang),
-          ...this.askCurrent(session),
-        ]);
+        return this.unchanged(session, [...this.commandIntents('contacts', session.lang), ...this.askCurrent(session)]);
       }
       if (system === 'details' && step?.type === 'result') {
         const flow = this.flowOf(session);
         const assessment = scoreAnswers(flow, session.answers, this.bundle.indicators);
         const contacts = recommendContacts(this.bundle, assessment, session.lang ?? 'en', now);
-        return this.unchanged(session, [
-          { type: 'details', assessment, contacts },
-          ...this.askCurrent(session),
-        ]);
+        return this.unchanged(session, [{ type: 'details', assessment, contacts }, ...this.askCurrent(session)]);
       }
     }
     return this.send(session, { type: 'CHOOSE', choice: choice.id }, now);
@@ -303,11 +267,7 @@ export class Engine {
 
   // === Turn helpers
 
-  private startSession(
-    start: { lang?: string | null; campaign?: string },
-    now: number,
-    before: Intent[],
-  ): TurnResult {
+  private startSession(start: { lang?: string | null; campaign?: string }, now: number, before: Intent[]): TurnResult {
     const flow = this.defaultFlow;
     const machine = this.machines.get(flow.id)!;
     const lang = start.lang ?? null;
@@ -328,10 +288,7 @@ export class Engine {
     return {
       ...result,
       intents: [...before, ...result.intents],
-      events: [
-        { type: 'started', lang, ...(start.campaign ? { campaign: start.campaign } : {}) },
-        ...result.events,
-      ],
+      events: [{ type: 'started', lang, ...(start.campaign ? { campaign: start.campaign } : {}) }, ...result.events],
       changed: true,
     };
   }
@@ -339,41 +296,24 @@ export class Engine {
   private restart(session: Snapshot, now: number): TurnResult {
     const result = this.send({ ...session, overlay: undefined }, { type: 'RESTART' }, now);
     if (result.snapshot) result.snapshot.started = now;
-    return {
-      ...result,
-      events: [
-        { type: 'started', lang: session.lang, ...(session.campaign ? { campaign: session.campaign } : {}) },
-        ...result.events,
-      ],
-    };
+    return { ...result, events: [{ type: 'started', lang: session.lang, ...(session.campaign ? { campaign: session.campaign } : {}) }, ...result.events] };
   }
 
-  private send(
-    session: Snapshot,
-    event: { type: 'CHOOSE'; choice: string } | { type: 'RESTART' },
-    now: number,
-  ): TurnResult {
+  private send(session: Snapshot, event: { type: 'CHOOSE'; choice: string } | { type: 'RESTART' }, now: number): TurnResult {
     const machine = this.machines.get(session.flow)!;
     let restored;
     try {
-      restored = machine.resolveState({
-        value: session.step,
-        context: { answers: session.answers, lang: session.lang },
-      });
+      restored = machine.resolveState({ value: session.step, context: { answers: session.answers, lang: session.lang } });
     } catch {
       restored = undefined;
     }
     // A snapshot that does not fit the machine (should not happen once the hash matches): start again politely.
     if (!restored || restored.status === 'error') {
-      return this.startSession({ lang: session.lang, campaign: session.campaign }, now, [
-        { type: 'message', key: 'session.flow_updated' },
-      ]);
+      return this.startSession({ lang: session.lang, campaign: session.campaign }, now, [{ type: 'message', key: 'session.flow_updated' }]);
     }
     const [snap, actions] = transition(machine, restored, event);
     if (snap.status === 'error') {
-      return this.startSession({ lang: session.lang, campaign: session.campaign }, now, [
-        { type: 'message', key: 'session.flow_updated' },
-      ]);
+      return this.startSession({ lang: session.lang, campaign: session.campaign }, now, [{ type: 'message', key: 'session.flow_updated' }]);
     }
     const base: Snapshot = { ...session };
     delete base.overlay;
@@ -390,25 +330,16 @@ export class Engine {
     const flow = this.flowOf(session);
     const intents: Intent[] = [];
     const events: TurnEvent[] = [];
-    let next: Snapshot | null = {
-      ...session,
-      step,
-      answers: context.answers,
-      lang: context.lang,
-      updated: now,
-    };
+    let next: Snapshot | null = { ...session, step, answers: context.answers, lang: context.lang, updated: now };
     for (const action of actions) {
       const params = (action.params ?? {}) as { step: string; choice?: string };
       switch (action.type) {
         case 'ask':
-          intents.push(
-            this.questionIntent(flow.steps.get(params.step) as Extract<Step, { type: 'question' }>),
-          );
-          // "Where workers stop": counted when the flow moves on to a question this session has not
-          // answered yet. A question shown again (unclear answer, resume, language change) is not a
-          // transition; after a restart the answers are empty, so it counts again, like the start.
-          if (!(params.step in context.answers))
-            events.push({ type: 'reached', lang: context.lang, step: params.step });
+          intents.push(this.questionIntent(flow.steps.get(params.step) as Extract<Step, { type: 'question' }>));
+          // "Where workers stop": counted when the flow moves to a question not answered in this session.
+          // A question shown again (unclear answer, help, resume, language change) is no transition;
+          // after a restart the answers are empty, so it counts again, like the start.
+          if (!(params.step in context.answers)) events.push({ type: 'reached', lang: context.lang, step: params.step });
           break;
         case 'askLanguage':
           intents.push(this.languageQuestion(params.step));
@@ -419,11 +350,7 @@ export class Engine {
         case 'urgent': {
           const s = flow.steps.get(params.step);
           const choice = s?.type === 'question' ? s.choices.find((c) => c.id === params.choice) : undefined;
-          const contacts = urgentContacts(
-            this.bundle,
-            choice?.contacts.length ? choice.contacts : this.bundle.contacts.recommend.urgent,
-            now,
-          );
+          const contacts = urgentContacts(this.bundle, choice?.contacts.length ? choice.contacts : this.bundle.contacts.recommend.urgent, now);
           intents.push({ type: 'message', key: 'urgent.text', contacts });
           intents.push(this.urgentQuestion(urgentStepId(params.step, params.choice ?? '')));
           break;
@@ -553,11 +480,7 @@ export class Engine {
   }
 
   /** Matches typed text to a choice: its number, its label, its accepted words or its id. */
-  private matchChoice(
-    question: Extract<Intent, { type: 'question' }>,
-    text: string,
-    lang: string | null,
-  ): string | undefined {
+  private matchChoice(question: Extract<Intent, { type: 'question' }>, text: string, lang: string | null): string | undefined {
     if (text.length > MAX_TEXT_INPUT) return undefined;
     const n = typedNumber(text);
     const byNumber = n === undefined ? undefined : question.choices[n - 1]?.id;
@@ -583,9 +506,7 @@ export class Engine {
         // A language in the language menu is also chosen by its typed names (`language.words` of that language).
         const candidates = [
           this.translator.t(labelLang, c.label),
-          ...(c.labelLang
-            ? this.translator.words(c.labelLang, 'language.words')
-            : this.translator.words(l, wordsKeyOf(c.id) ?? `words.${c.label}`)),
+          ...(c.labelLang ? this.translator.words(c.labelLang, 'language.words') : this.translator.words(l, wordsKeyOf(c.id) ?? `words.${c.label}`)),
           c.id,
         ];
         for (const w of candidates) {
@@ -606,8 +527,7 @@ export class Engine {
 
   private isCurrent(session: Snapshot): boolean {
     const flow = this.bundle.flows.get(session.flow);
-    if (session.v !== 1 || flow === undefined || flow.version !== session.ver || flow.hash !== session.hash)
-      return false;
+    if (session.v !== 1 || flow === undefined || flow.version !== session.ver || flow.hash !== session.hash) return false;
     // The step must exist: a snapshot restored into a machine without that state would sit in error.
     const urgent = /^(.+)!urgent!(.+)$/.exec(session.step);
     if (urgent) {

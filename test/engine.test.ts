@@ -12,8 +12,7 @@ import { fixtureRoot } from './helpers/fixture-root.js';
 const bundle = shippedBundle(['en']);
 const { engine, renderer, translator } = makeEngine(bundle);
 const driver = () => new EngineDriver(engine, renderer);
-const lastQuestion = (out: RenderedMessage[]) =>
-  out.filter((m) => m.type === 'question').at(-1) as Extract<RenderedMessage, { type: 'question' }>;
+const lastQuestion = (out: RenderedMessage[]) => out.filter((m) => m.type === 'question').at(-1) as Extract<RenderedMessage, { type: 'question' }>;
 type Result = Extract<RenderedMessage, { type: 'result' }>;
 const resultOf = (out: RenderedMessage[]): Result => {
   const r = out.find((m) => m.type === 'result');
@@ -100,17 +99,7 @@ describe('engine: the snapshot holds only ids', () => {
     expect(json).not.toContain('6123');
     expect(json).not.toContain('My agency');
     expect(json).not.toContain('someone else');
-    expect(Object.keys(d.snapshot!).sort()).toEqual([
-      'answers',
-      'flow',
-      'hash',
-      'lang',
-      'started',
-      'step',
-      'updated',
-      'v',
-      'ver',
-    ]);
+    expect(Object.keys(d.snapshot!).sort()).toEqual(['answers', 'flow', 'hash', 'lang', 'started', 'step', 'updated', 'v', 'ver']);
     expect(d.snapshot!.answers).toEqual({ passport: 'agency', bank_card: 'yes', job_promised: 'no' });
   });
 });
@@ -133,9 +122,7 @@ describe('engine: bad input gets a clear re-prompt and changes nothing', () => {
     expect(d.last?.changed).toBe(false);
     expect(JSON.stringify(d.snapshot)).toBe(before);
     expect(out[0]).toEqual({ type: 'message', text: en(key) });
-    expect(out[0]!.text).toMatch(
-      key === 'input.unknown_command' ? /^I don't know that word\./ : /^Sorry, I did not understand\./,
-    );
+    expect(out[0]!.text).toMatch(key === 'input.unknown_command' ? /^I don't know that word\./ : /^Sorry, I did not understand\./);
     expect(lastQuestion(out).id).toBe('passport');
   });
 
@@ -254,10 +241,7 @@ describe('engine: follow-up questions', () => {
       ['unsure', [], ['withholding_of_wages']],
     ]);
     d.send('yes');
-    expect(d.snapshot).toMatchObject({
-      step: 'job_promised',
-      answers: { passport: 'employer', bank_card: 'yes' },
-    });
+    expect(d.snapshot).toMatchObject({ step: 'job_promised', answers: { passport: 'employer', bank_card: 'yes' } });
   });
 
   it('each rendered choice lists its strong and possible signs beside all its signals', () => {
@@ -303,23 +287,15 @@ describe('engine: follow-up questions', () => {
     const harm = driver();
     harm.send({ kind: 'start', lang: 'en' });
     const threatened = resultOf(walk(harm, { fear: 'yes', fear_what: 'harm' }));
-    expect(threatened).toMatchObject({
-      level: 'rights_violations',
-      indicators: ['intimidation_threats'],
-      possible: ['fear_of_leaving'],
-    });
+    expect(threatened).toMatchObject({ level: 'rights_violations', indicators: ['intimidation_threats'], possible: ['fear_of_leaving'] });
   });
 
   it('"too costly to quit" is a possible sign and asks about being kept beyond the contract, not about leaving today', () => {
     const d = driver();
     d.send({ kind: 'start', lang: 'en' });
     const out = walk(d, { can_quit: 'too_costly' });
-    expect(out.filter((m) => m.type === 'question').map((m) => (m as { id: string }).id)).not.toContain(
-      'leave_now',
-    );
-    expect(out.filter((m) => m.type === 'question').map((m) => (m as { id: string }).id)).toContain(
-      'kept_beyond',
-    );
+    expect(out.filter((m) => m.type === 'question').map((m) => (m as { id: string }).id)).not.toContain('leave_now');
+    expect(out.filter((m) => m.type === 'question').map((m) => (m as { id: string }).id)).toContain('kept_beyond');
     expect(resultOf(out)).toMatchObject({ level: 'no_signs', indicators: [], possible: ['cannot_leave'] });
   });
 
@@ -327,13 +303,8 @@ describe('engine: follow-up questions', () => {
     const past = driver();
     past.send({ kind: 'start', lang: 'en' });
     const pastOut = walk(past, { violence: 'past' });
-    expect(
-      pastOut.some((m) => m.type === 'message' && m.text.startsWith(en('urgent.text').slice(0, 20))),
-    ).toBe(false);
-    expect(resultOf(pastOut)).toMatchObject({
-      level: 'rights_violations',
-      indicators: ['physical_sexual_violence'],
-    });
+    expect(pastOut.some((m) => m.type === 'message' && m.text.startsWith(en('urgent.text').slice(0, 20)))).toBe(false);
+    expect(resultOf(pastOut)).toMatchObject({ level: 'rights_violations', indicators: ['physical_sexual_violence'] });
 
     const still = driver();
     still.send({ kind: 'start', lang: 'en' });
@@ -341,15 +312,12 @@ describe('engine: follow-up questions', () => {
     const out = still.send('it still happens');
     expect(still.snapshot!.answers.violence).toBe('still');
     expect(out[0]).toMatchObject({ type: 'message', contacts: ['police_emergency', 'rainlily'] });
-    expect(out[0]!.text.startsWith('You may be in danger now. If you are hurt or in danger, call 999')).toBe(
-      true,
-    );
+    expect(out[0]!.text.startsWith('You may be in danger now. If you are hurt or in danger, call 999')).toBe(true);
   });
 });
 
 describe('engine: "reached" events (where workers stop)', () => {
-  const reached = (d: EngineDriver): string[] =>
-    (d.last?.events ?? []).flatMap((e) => (e.type === 'reached' ? [e.step] : []));
+  const reached = (d: EngineDriver): string[] => (d.last?.events ?? []).flatMap((e) => (e.type === 'reached' ? [e.step] : []));
 
   it('counts a question once, when the flow first moves to it, in the language chosen', () => {
     const d = driver();
@@ -437,9 +405,7 @@ describe('engine: urgent answers show emergency help at once', () => {
     walkTo(d, 'go_out');
     const out = d.send({ kind: 'choice', id: 'locked_in', step: 'go_out' });
     expect(out[0]!.type).toBe('message');
-    expect(out[0]!.text.startsWith('You may be in danger now. If you are hurt or in danger, call 999')).toBe(
-      true,
-    );
+    expect(out[0]!.text.startsWith('You may be in danger now. If you are hurt or in danger, call 999')).toBe(true);
     expect(out[0]).toMatchObject({ contacts: ['police_emergency', 'mfmw'] });
     expect(out[0]!.text).toContain(`• Police emergency: call 999\n`);
     expect(out[0]!.text).toContain(`• Mission for Migrant Workers: call ${nb(contact('mfmw').phone)}\n`);
@@ -467,8 +433,7 @@ describe('engine: urgent answers show emergency help at once', () => {
     if (now !== undefined) d.now = now;
     d.send({ kind: 'start', lang: 'en' });
     const chosen = harmlessAnswers(b);
-    while (d.question().id !== 'go_out')
-      d.send({ kind: 'choice', id: chosen[d.question().id]!, step: d.question().id });
+    while (d.question().id !== 'go_out') d.send({ kind: 'choice', id: chosen[d.question().id]!, step: d.question().id });
     return d.send({ kind: 'choice', id: 'locked_in', step: 'go_out' })[0]!;
   }
 
@@ -548,9 +513,7 @@ describe('engine: results', () => {
     expect(result.contacts).toContain('mfmw');
     expect(result.contacts.some((id) => contact(id).helps_with.includes('trafficking'))).toBe(true);
     expect(result.text).toContain('Your answers show serious signs of forced labour.');
-    expect(result.text).toContain(
-      'Your answers show 2 signs to look at:\n• Someone else keeps your documents\n• You are not free to end your job',
-    );
+    expect(result.text).toContain('Your answers show 2 signs to look at:\n• Someone else keeps your documents\n• You are not free to end your job');
     expect(result.text).toContain('• Police emergency: call 999');
     expect(result.text).not.toContain('Good.');
     expect(result.text).not.toMatch(/you are a victim/i);
@@ -560,15 +523,10 @@ describe('engine: results', () => {
 
   it('danger now comes first, but an urgent result still says when the answers also show forced labour', () => {
     const both = finish({ passport: 'agency', can_quit: 'not_allowed', leave_now: 'yes' });
-    expect(
-      both.out.some((m) => m.type === 'message' && m.text.startsWith(en('urgent.text').slice(0, 30))),
-    ).toBe(true);
+    expect(both.out.some((m) => m.type === 'message' && m.text.startsWith(en('urgent.text').slice(0, 30)))).toBe(true);
     expect(both.result).toMatchObject({
       level: 'urgent',
-      dimensions: {
-        involuntary: ['cannot_leave'],
-        coercion: ['restriction_of_movement', 'retention_of_documents'],
-      },
+      dimensions: { involuntary: ['cannot_leave'], coercion: ['restriction_of_movement', 'retention_of_documents'] },
     });
     expect(both.result.text).toContain(`⚠ You may be in danger now.\n${en('result.level.urgent.text')}`);
     expect(both.result.text).toContain(en('result.also_forced_labour'));
@@ -584,14 +542,7 @@ describe('engine: results', () => {
       {},
       { violence: 'prefer_not' },
       { passport: 'agency', can_quit: 'not_allowed', leave_now: 'no' },
-      {
-        passport: 'lender',
-        wages: 'not_paid',
-        violence: 'past',
-        debt: 'yes',
-        debt_from: 'employer',
-        debt_tied: 'cannot_leave',
-      },
+      { passport: 'lender', wages: 'not_paid', violence: 'past', debt: 'yes', debt_from: 'employer', debt_tied: 'cannot_leave' },
       { passport: 'lender', go_out: 'locked_in', violence: 'still' },
     ];
     let longer = 0;
@@ -622,15 +573,9 @@ describe('engine: results', () => {
     expect(none.text).not.toContain(en('result.possible_title'));
 
     const unsure = finish({ violence: 'prefer_not' }).result;
-    expect(unsure).toMatchObject({
-      level: 'no_signs',
-      indicators: [],
-      possible: ['physical_sexual_violence'],
-    });
+    expect(unsure).toMatchObject({ level: 'no_signs', indicators: [], possible: ['physical_sexual_violence'] });
     expect(unsure.text).not.toContain('Good.');
-    expect(unsure.text).toContain(
-      `Your answers do not show clear signs of a problem.\n${en('result.level.no_signs.text_possible')}`,
-    );
+    expect(unsure.text).toContain(`Your answers do not show clear signs of a problem.\n${en('result.level.no_signs.text_possible')}`);
     expect(unsure.text).toContain(`${en('result.possible_title')}\n• Violence or sexual abuse`);
     // Her unanswered question still brings the contact for it into the full list.
     expect(unsure.contacts).toContain('rainlily');
@@ -641,14 +586,7 @@ describe('engine: results', () => {
   });
 
   it('the details button shows the right for every sign, strong and possible, and every recommended contact', () => {
-    const answers = {
-      passport: 'lender',
-      wages: 'late',
-      rest_day: 'no',
-      sick: 'must_pay',
-      violence: 'prefer_not',
-      can_quit: 'too_costly',
-    };
+    const answers = { passport: 'lender', wages: 'late', rest_day: 'no', sick: 'must_pay', violence: 'prefer_not', can_quit: 'too_costly' };
     const { d, result } = finish(answers);
     const signs = [...result.indicators, ...result.possible];
     expect(result.indicators.length).toBeGreaterThan(1);
@@ -664,15 +602,11 @@ describe('engine: results', () => {
     expect(details).toMatchObject({ type: 'message', details: true, contacts: result.contacts });
     expect(details.text.startsWith(`${en('result.signs_title')}\n`)).toBe(true);
     for (const id of signs) {
-      expect(details.text, id).toContain(
-        `• ${translator.t('en', `indicator.${id}.name`)}\n  ${translator.t('en', `indicator.${id}.right`)}`,
-      );
+      expect(details.text, id).toContain(`• ${translator.t('en', `indicator.${id}.name`)}\n  ${translator.t('en', `indicator.${id}.right`)}`);
     }
     const all = section(details.text, en('result.all_contacts_title'));
     expect(all).toBe(renderer.contactLines(result.contacts, 'en'));
-    expect([...all.matchAll(/^• ([^:]+):/gm)].map((m) => m[1])).toEqual(
-      result.contacts.map((id) => translator.t('en', `contact.${id}.name`)),
-    );
+    expect([...all.matchAll(/^• ([^:]+):/gm)].map((m) => m[1])).toEqual(result.contacts.map((id) => translator.t('en', `contact.${id}.name`)));
     expect(all.split('\n')[0]).toBe('• Police emergency: call 999');
     // Nothing changes: the same choices come back, and the details can be shown again.
     expect(JSON.stringify(d.snapshot)).toBe(before);
@@ -684,9 +618,7 @@ describe('engine: results', () => {
     const { d, result } = finish({});
     const details = d.send({ kind: 'choice', id: 'details', step: 'result' })[0]!;
     expect(details.text).not.toContain(en('result.signs_title'));
-    expect(details.text).toBe(
-      `${en('result.all_contacts_title')}\n${renderer.contactLines(result.contacts, 'en')}`,
-    );
+    expect(details.text).toBe(`${en('result.all_contacts_title')}\n${renderer.contactLines(result.contacts, 'en')}`);
   });
 
   it('a contact with WhatsApp shows both ways to reach it: "call X, WhatsApp Y"', () => {
@@ -700,34 +632,19 @@ describe('engine: results', () => {
     const { d, result } = finish({ passport: 'agency', can_quit: 'not_allowed', leave_now: 'no' });
     expect(result.contacts).toContain('help_dw');
     const details = d.send({ kind: 'choice', id: 'details', step: 'result' })[0]!;
-    expect(details.text).toContain(
-      `HELP for Domestic Workers: call ${nb(help.phone)}, WhatsApp ${nb(help.whatsapp!)}\n`,
-    );
+    expect(details.text).toContain(`HELP for Domestic Workers: call ${nb(help.phone)}, WhatsApp ${nb(help.whatsapp!)}\n`);
     // A contact with one way shows only that one.
-    expect(renderer.contactLines(['mfmw'], 'en').split('\n')[0]).toBe(
-      `• Mission for Migrant Workers: call ${nb(contact('mfmw').phone)}`,
-    );
+    expect(renderer.contactLines(['mfmw'], 'en').split('\n')[0]).toBe(`• Mission for Migrant Workers: call ${nb(contact('mfmw').phone)}`);
     // Every way a contact has is shown, in the order call, WhatsApp, SMS.
     for (const [id, c] of Object.entries(bundle.contacts.contacts)) {
-      const ways = [
-        `call ${nb(c.phone)}`,
-        ...(c.whatsapp ? [`WhatsApp ${nb(c.whatsapp)}`] : []),
-        ...(c.sms ? [`SMS ${nb(c.sms)}`] : []),
-      ];
-      expect(renderer.contactLines([id], 'en').split('\n')[0], id).toBe(
-        `• ${translator.t('en', `contact.${id}.name`)}: ${ways.join(', ')}`,
-      );
+      const ways = [`call ${nb(c.phone)}`, ...(c.whatsapp ? [`WhatsApp ${nb(c.whatsapp)}`] : []), ...(c.sms ? [`SMS ${nb(c.sms)}`] : [])];
+      expect(renderer.contactLines([id], 'en').split('\n')[0], id).toBe(`• ${translator.t('en', `contact.${id}.name`)}: ${ways.join(', ')}`);
     }
   });
 
   it('phone numbers never contain a plain space (no-break spaces, U+00A0, keep each on one line)', () => {
-    const numbers = (c: (typeof bundle.contacts.contacts)[string]) =>
-      [c.phone, c.whatsapp, c.sms].filter((n): n is string => n !== undefined);
-    const spaced = Object.entries(bundle.contacts.contacts).flatMap(([id, c]) =>
-      numbers(c)
-        .filter((n) => n.includes(' '))
-        .map((n) => [id, n] as const),
-    );
+    const numbers = (c: (typeof bundle.contacts.contacts)[string]) => [c.phone, c.whatsapp, c.sms].filter((n): n is string => n !== undefined);
+    const spaced = Object.entries(bundle.contacts.contacts).flatMap(([id, c]) => numbers(c).filter((n) => n.includes(' ')).map((n) => [id, n] as const));
     expect(spaced.length).toBeGreaterThan(3);
     const lines = renderer.contactLines(Object.keys(bundle.contacts.contacts), 'en');
     for (const [id, n] of spaced) {
@@ -743,13 +660,7 @@ describe('engine: results', () => {
     expect(enrichId).not.toContain(own!.phone!);
     expect(enrichId).not.toContain(nb(contact('enrich').phone));
     // Every way a worker sees a number: the result, its details, the contacts list, an urgent screen.
-    const { d, result } = finish({
-      passport: 'lender',
-      wages: 'not_paid',
-      violence: 'past',
-      can_quit: 'not_allowed',
-      leave_now: 'no',
-    });
+    const { d, result } = finish({ passport: 'lender', wages: 'not_paid', violence: 'past', can_quit: 'not_allowed', leave_now: 'no' });
     const details = message(d.send({ kind: 'choice', id: 'details', step: 'result' })[0]);
     const listed = message(d.send('contacts')[0]);
     const u = driver();
@@ -780,13 +691,8 @@ describe('engine: results', () => {
   it('after the result, "contacts" shows the quick list, "start again" restarts', () => {
     const { d } = finish({});
     const contacts = d.send('2');
-    expect(contacts[0]).toMatchObject({
-      type: 'message',
-      contacts: ['police_emergency', 'ld_fdh_hotline', 'mfmw'],
-    });
-    expect(contacts[0]!.text.startsWith(`${en('contacts.title')}\n\n• Police emergency: call 999`)).toBe(
-      true,
-    );
+    expect(contacts[0]).toMatchObject({ type: 'message', contacts: ['police_emergency', 'ld_fdh_hotline', 'mfmw'] });
+    expect(contacts[0]!.text.startsWith(`${en('contacts.title')}\n\n• Police emergency: call 999`)).toBe(true);
     expect(d.snapshot!.step).toBe('result');
     d.send('3');
     expect(d.snapshot).toMatchObject({ step: 'passport', answers: {} });

@@ -159,7 +159,7 @@ function barSpec(
   const amount = {
     field: 'shown',
     type: 'quantitative' as const,
-    title: 'completed assessments',
+    title: axisTitle,
     axis: { tickMinStep: 1 },
   };
   const step = 26;

@@ -34,7 +34,7 @@ export function bruteForceDisclosures(
   const check = (assigned: number): boolean => {
     const computed = new Map<string, number>();
     for (let i = 0; i < assigned; i++) computed.set(leaves[i]!.id, value.get(leaves[i]!.id)!);
-    for (let changed = true; changed;) {
+    for (let changed = true; changed; ) {
       changed = false;
       for (const r of relations) {
         if (r.parts.some((p) => !computed.has(p))) continue;

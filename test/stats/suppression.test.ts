@@ -1,79 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import {
-  findDisclosures,
-  protectCounts,
-  type CellDisplay,
-  type CountCell,
-  type SumRelation,
-} from '../../src/stats/suppression.js';
+import { findDisclosures, protectCounts, type CellDisplay, type CountCell, type SumRelation } from '../../src/stats/suppression.js';
 import { bruteForceDisclosures } from './brute-force-reader.js';
 
 /** A row of parts with a printed total: `row('r', [3, 40, 50])`. */
-function row(
-  name: string,
-  values: number[],
-  printedTotal = true,
-): { cells: CountCell[]; relation: SumRelation } {
+function row(name: string, values: number[], printedTotal = true): { cells: CountCell[]; relation: SumRelation } {
   const parts = values.map((value, i) => ({ id: `${name}.${i}`, value, printed: true }));
   const total = { id: `${name}.total`, value: values.reduce((s, v) => s + v, 0), printed: printedTotal };
   return { cells: [...parts, total], relation: { total: total.id, parts: parts.map((p) => p.id) } };
 }
 
 const shownAs = (display: ReadonlyMap<string, CellDisplay>, cells: readonly CountCell[]) =>
-  Object.fromEntries(
-    cells
-      .filter((c) => c.printed)
-      .map((c) => [
-        c.id,
-        display.get(c.id) === 'value' ? c.value : display.get(c.id) === 'small' ? '<10' : 'x',
-      ]),
-  );
+  Object.fromEntries(cells.filter((c) => c.printed).map((c) => [c.id, display.get(c.id) === 'value' ? c.value : display.get(c.id) === 'small' ? '<10' : 'x']));
 
 describe('small-cell suppression: primary', () => {
   it('shows every count from 0 to 9 as "<10" and nothing else hidden when there are no sums', () => {
     const cells = [0, 1, 9, 10, 250].map((value, i) => ({ id: `c${i}`, value, printed: true }));
-    expect(shownAs(protectCounts(cells, []), cells)).toEqual({
-      c0: '<10',
-      c1: '<10',
-      c2: '<10',
-      c3: 10,
-      c4: 250,
-    });
+    expect(shownAs(protectCounts(cells, []), cells)).toEqual({ c0: '<10', c1: '<10', c2: '<10', c3: 10, c4: 250 });
   });
 });
 
 describe('small-cell suppression: complementary', () => {
   it('one small cell in a row with a printed total: the next smallest cell is hidden too', () => {
     const { cells, relation } = row('r', [1, 40, 50, 60]);
-    expect(shownAs(protectCounts(cells, [relation]), cells)).toEqual({
-      'r.0': '<10',
-      'r.1': 'x',
-      'r.2': 50,
-      'r.3': 60,
-      'r.total': 151,
-    });
+    expect(shownAs(protectCounts(cells, [relation]), cells)).toEqual({ 'r.0': '<10', 'r.1': 'x', 'r.2': 50, 'r.3': 60, 'r.total': 151 });
   });
 
   it('two small cells whose sum the total gives away (1 + 1 = 2) get a complement', () => {
     const { cells, relation } = row('r', [1, 1, 40, 50]);
     const display = protectCounts(cells, [relation]);
-    expect(shownAs(display, cells)).toEqual({
-      'r.0': '<10',
-      'r.1': '<10',
-      'r.2': 'x',
-      'r.3': 50,
-      'r.total': 92,
-    });
+    expect(shownAs(display, cells)).toEqual({ 'r.0': '<10', 'r.1': '<10', 'r.2': 'x', 'r.3': 50, 'r.total': 92 });
   });
 
   it('zeros are small too: "0, 0, 12" with a total of 12 would say the two hidden cells are empty', () => {
     const { cells, relation } = row('r', [0, 0, 12]);
-    expect(shownAs(protectCounts(cells, [relation]), cells)).toEqual({
-      'r.0': '<10',
-      'r.1': '<10',
-      'r.2': 'x',
-      'r.total': 12,
-    });
+    expect(shownAs(protectCounts(cells, [relation]), cells)).toEqual({ 'r.0': '<10', 'r.1': '<10', 'r.2': 'x', 'r.total': 12 });
   });
 
   it('a complement of 10 is enough next to a 9: the reader learns only 9 + x = 19 with x >= 10', () => {
@@ -170,7 +130,7 @@ function rng(seed: number): () => number {
 
 function randomInstance(seed: number): { cells: CountCell[]; relations: SumRelation[] } {
   const r = rng(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const cells: CountCell[] = [];
   const relations: SumRelation[] = [];
   let leaves = 0;
@@ -178,11 +138,7 @@ function randomInstance(seed: number): { cells: CountCell[]; relations: SumRelat
   const groupTotals: string[] = [];
   for (let g = 0; g < groups; g++) {
     const n = leaves >= 4 ? 1 : pick([1, 2, 2, 3]);
-    const parts = Array.from({ length: n }, (_, i) => ({
-      id: `g${g}.${i}`,
-      value: pick(VALUES),
-      printed: true,
-    }));
+    const parts = Array.from({ length: n }, (_, i) => ({ id: `g${g}.${i}`, value: pick(VALUES), printed: true }));
     leaves += n;
     cells.push(...parts);
     const total = { id: `g${g}`, value: parts.reduce((s, p) => s + p.value, 0), printed: true };
@@ -197,10 +153,7 @@ function randomInstance(seed: number): { cells: CountCell[]; relations: SumRelat
   if (withSecondSide) {
     // A second table splits the same total another way (like campaigns against weeks).
     const first = Math.floor(r() * (rootValue + 1));
-    cells.push(
-      { id: 'side.0', value: first, printed: true },
-      { id: 'side.1', value: rootValue - first, printed: true },
-    );
+    cells.push({ id: 'side.0', value: first, printed: true }, { id: 'side.1', value: rootValue - first, printed: true });
     relations.push({ total: 'root', parts: ['side.0', 'side.1'] });
   }
   return { cells, relations };
@@ -210,9 +163,7 @@ describe('small-cell suppression against a brute-force reader (random tiny table
   it('the auditor finds a disclosure exactly when the brute force does (primary suppression only)', () => {
     for (let seed = 1; seed <= 150; seed++) {
       const { cells, relations } = randomInstance(seed);
-      const primary = new Map(
-        cells.filter((c) => c.printed).map((c) => [c.id, (c.value < 10 ? 'small' : 'value') as CellDisplay]),
-      );
+      const primary = new Map(cells.filter((c) => c.printed).map((c) => [c.id, (c.value < 10 ? 'small' : 'value') as CellDisplay]));
       const audit = findDisclosures(cells, relations, primary).length > 0;
       const brute = bruteForceDisclosures(cells, relations, primary, 0).length > 0;
       expect({ seed, audit }).toEqual({ seed, audit: brute });
@@ -220,22 +171,15 @@ describe('small-cell suppression against a brute-force reader (random tiny table
   });
 
   // CPU-bound (a brute force over 150 tables): about 15 s on a busy two-core machine, over the 20 s default when other suites run.
-  it(
-    'after protectCounts nothing can be worked out, and every printed number is 0 or at least 10',
-    { timeout: 90_000 },
-    () => {
-      for (let seed = 1; seed <= 150; seed++) {
-        const { cells, relations } = randomInstance(seed);
-        const display = protectCounts(cells, relations);
-        const cap = cells.reduce((s, c) => Math.max(s, c.value), 0) + 30;
-        expect({ seed, found: bruteForceDisclosures(cells, relations, display, cap) }).toEqual({
-          seed,
-          found: [],
-        });
-        for (const c of cells) {
-          if (c.printed && display.get(c.id) === 'value') expect(c.value).toBeGreaterThanOrEqual(10);
-        }
+  it('after protectCounts nothing can be worked out, and every printed number is 0 or at least 10', { timeout: 90_000 }, () => {
+    for (let seed = 1; seed <= 150; seed++) {
+      const { cells, relations } = randomInstance(seed);
+      const display = protectCounts(cells, relations);
+      const cap = cells.reduce((s, c) => Math.max(s, c.value), 0) + 30;
+      expect({ seed, found: bruteForceDisclosures(cells, relations, display, cap) }).toEqual({ seed, found: [] });
+      for (const c of cells) {
+        if (c.printed && display.get(c.id) === 'value') expect(c.value).toBeGreaterThanOrEqual(10);
       }
-    },
-  );
+    }
+  });
 });
