@@ -77,13 +77,28 @@ export const CSV_COLUMNS = [
   'suppressed',
 ] as const;
 
-/** One line per published cell: ids and names, then a number (or nothing) and why it is missing. */
+/**
+ * One line per published cell, in CSV_COLUMNS order: ids and names, the unit, the number (or
+ * null) and why it is missing ("" when it is not).
+ */
 export function reportLines(
   report: StatsReport,
-): { table: string; rowId: string; rowName: string; column: ReportColumn; cell: ReportCell }[] {
+): [string, string, string, string, string, string, number | null, string][] {
   return report.tables.flatMap((t) =>
     t.rows.flatMap((r) =>
-      r.cells.map((cell, i) => ({ table: t.id, rowId: r.id, rowName: r.name, column: t.columns[i]!, cell })),
+      r.cells.map((cell, i) => {
+        const c = t.columns[i]!;
+        return [t.id, r.id, r.name, c.id, c.name, c.unit, cell.value, suppressedText(cell, report.k)] as [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          number | null,
+          string,
+        ];
+      }),
     ),
   );
 }
@@ -94,24 +109,8 @@ export function reportLines(
  * so a spreadsheet can add the column up.
  */
 export function formatReportCsv(report: StatsReport): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const l of reportLines(report)) {
-    lines.push(
-      [
-        l.table,
-        l.rowId,
-        l.rowName,
-        l.column.id,
-        l.column.name,
-        l.column.unit,
-        l.cell.value === null ? '' : String(l.cell.value),
-        suppressedText(l.cell, report.k),
-      ]
-        .map(csvValue)
-        .join(','),
-    );
-  }
-  return lines.join('\n') + '\n';
+  const lines = reportLines(report).map((l) => l.map((v) => csvValue(v === null ? '' : String(v))).join(','));
+  return [CSV_COLUMNS.join(','), ...lines].join('\n') + '\n';
 }
 
 function csvValue(v: string): string {

@@ -17,18 +17,8 @@ export async function reportWorkbook(report: StatsReport): Promise<Buffer> {
 
   const data = book.addWorksheet('data');
   data.addRow([...CSV_COLUMNS]);
-  for (const l of reportLines(report)) {
-    data.addRow([
-      l.table,
-      l.rowId,
-      l.rowName,
-      l.column.id,
-      l.column.name,
-      l.column.unit,
-      l.cell.value,
-      suppressedText(l.cell, report.k) || null,
-    ]);
-  }
+  // Numbers stay numbers; an empty reason is an empty cell.
+  for (const l of reportLines(report)) data.addRow(l.map((v) => (v === '' ? null : v)));
   data.getRow(1).font = { bold: true };
   data.views = [{ state: 'frozen', ySplit: 1 }];
   data.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: CSV_COLUMNS.length } };

@@ -331,6 +331,25 @@ export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportO
   const shareOfDone = (id: string) => [count(id), percent(id, 'done|*')];
   const firstQuestion = questions[0];
 
+  /** Completions split one way (channel, campaign, level), with their share of all completions. */
+  const completedBy = (
+    id: ReportTableId,
+    kind: 'channel' | 'campaign' | 'level',
+    ids: readonly string[],
+    name: (id: string) => string,
+    title: string = kind,
+  ): ReportTable => ({
+    id,
+    section: 'summary',
+    title: `Completed assessments by ${title} (${span})`,
+    rowKind: kind,
+    columns: [col('completed'), col('share', 'percent')],
+    rows: [
+      ...ids.map((x) => ({ id: x, name: name(x), cells: shareOfDone(`done|${kind}|${x}`) })),
+      allRow(shareOfDone('done|*')),
+    ],
+  });
+
   const tables: ReportTable[] = [
     {
       id: 'summary_by_language',
@@ -348,43 +367,9 @@ export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportO
         allRow([count('start|*'), count('done|*'), count('exit|*')]),
       ],
     },
-    {
-      id: 'summary_by_channel',
-      section: 'summary',
-      title: `Completed assessments by channel (${span})`,
-      rowKind: 'channel',
-      columns: [col('completed'), col('share', 'percent')],
-      rows: [
-        ...channels.map((c) => ({ id: c, name: names.channel(c), cells: shareOfDone(`done|channel|${c}`) })),
-        allRow(shareOfDone('done|*')),
-      ],
-    },
-    {
-      id: 'summary_by_campaign',
-      section: 'summary',
-      title: `Completed assessments by campaign (${span})`,
-      rowKind: 'campaign',
-      columns: [col('completed'), col('share', 'percent')],
-      rows: [
-        ...campaigns.map((c) => ({
-          id: c,
-          name: names.campaign(c),
-          cells: shareOfDone(`done|campaign|${c}`),
-        })),
-        allRow(shareOfDone('done|*')),
-      ],
-    },
-    {
-      id: 'summary_by_level',
-      section: 'summary',
-      title: `Completed assessments by result (${span})`,
-      rowKind: 'level',
-      columns: [col('completed'), col('share', 'percent')],
-      rows: [
-        ...LEVELS.map((l) => ({ id: l, name: names.level(l), cells: shareOfDone(`done|level|${l}`) })),
-        allRow(shareOfDone('done|*')),
-      ],
-    },
+    completedBy('summary_by_channel', 'channel', channels, names.channel),
+    completedBy('summary_by_campaign', 'campaign', campaigns, names.campaign),
+    completedBy('summary_by_level', 'level', LEVELS, names.level, 'result'),
     {
       id: 'summary_by_sign',
       section: 'summary',

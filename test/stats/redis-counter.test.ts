@@ -9,14 +9,7 @@ import { createLogger } from '../../src/log.js';
 import { isoWeek } from '../../src/stats/iso-week.js';
 import { RedisStatsCounter } from '../../src/stats/redis-counter.js';
 import { STATS_TTL_SECONDS } from '../../src/stats/stats-counter.js';
-import {
-  deleteKeysUnder,
-  describeWithRedis,
-  inspectorClient,
-  keysUnder,
-  TEST_REDIS_URL,
-  uniqueTestPrefix,
-} from '../helpers/redis.js';
+import { deleteKeysUnder, describeWithRedis, inspectorClient, keysUnder, TEST_REDIS_URL, uniqueTestPrefix } from '../helpers/redis.js';
 
 const run = promisify(execFile);
 
