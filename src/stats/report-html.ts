@@ -8,7 +8,8 @@ import type { ReportChart } from './report-charts.js';
  * can be mailed, opened offline and printed.
  */
 export function formatReportHtml(report: StatsReport, charts: readonly ReportChart[]): string {
-  const overall = report.tables.find((t) => t.id === 'summary_by_language')!;
+  // The headline: the "All" row of the weekly totals (started, completed, completion rate, exits).
+  const overall = report.tables.find((t) => t.id === 'weekly_totals')!;
   const all = overall.rows.find((r) => r.id === ALL)!;
   const figures = overall.columns
     .map(

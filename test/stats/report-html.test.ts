@@ -135,8 +135,10 @@ describe.skipIf(!existsSync(CHROMIUM))('npm run stats -- --html, in Chromium', (
       const headline = await page.$$eval('.figure .number', (ns) =>
         ns.map((n) => n.textContent!.replace(/,/g, '')),
       );
-      const all = report.tables[0]!.rows.find((r) => r.id === ALL)!;
-      expect(headline).toEqual(all.cells.map((c, i) => cellText(c, report.tables[0]!.columns[i]!, report.k)));
+      const weekly = report.tables.find((t) => t.id === 'weekly_totals')!;
+      const all = weekly.rows.find((r) => r.id === ALL)!;
+      expect(headline).toHaveLength(4); // started, completed, completion rate, quick exits
+      expect(headline).toEqual(all.cells.map((c, i) => cellText(c, weekly.columns[i]!, report.k)));
 
       const shot = join(dir, 'report.png');
       await page.screenshot({ path: shot, fullPage: true });
