@@ -72,7 +72,9 @@ export type Intent =
 export type TurnEvent =
   | { type: 'started'; lang: string | null; campaign?: string }
   | { type: 'completed'; lang: string | null; campaign?: string; level: Level; indicators: string[] }
-  | { type: 'exited'; lang: string | null };
+  | { type: 'exited'; lang: string | null }
+  /** A question of the flow shown for the first time in this session (see afterTransition). */
+  | { type: 'reached'; lang: string | null; step: string };
 
 export interface TurnResult {
   /** The session to store, or null to delete it. */
@@ -334,6 +336,10 @@ export class Engine {
       switch (action.type) {
         case 'ask':
           intents.push(this.questionIntent(flow.steps.get(params.step) as Extract<Step, { type: 'question' }>));
+          // "Where workers stop": counted when the flow moves to a question not answered in this session.
+          // A question shown again (unclear answer, help, resume, language change) is no transition;
+          // after a restart the answers are empty, so it counts again, like the start.
+          if (!(params.step in context.answers)) events.push({ type: 'reached', lang: context.lang, step: params.step });
           break;
         case 'askLanguage':
           intents.push(this.languageQuestion(params.step));

@@ -32,7 +32,7 @@ await runMain(async () => {
   // Development: a text not translated yet is shown in English, marked [EN] (never in production).
   const bundle = loadCheckedBundle(PROJECT_ROOT, { englishFallback: config.NODE_ENV !== 'production' });
   const store = await createSessionStore(config, logger);
-  // Anonymous counts for NGOs (src/stats): on completion, start and exit only, per ISO week.
+  // Anonymous counts for NGOs (src/stats): starts, questions reached, completions and exits, per ISO week.
   const counter = await createStatsCounter(config, logger);
   const core = createCore({
     bundle,

@@ -10,6 +10,18 @@ export type Level = (typeof LEVELS)[number];
 export const COMMANDS = ['exit', 'restart', 'language', 'contacts', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
+/** Channels with a name in the locales (`stats.channel.<id>`) for the NGO report; another channel shows its id. */
+export const NAMED_CHANNELS = ['telegram', 'whatsapp', 'whatsapp-cloud', 'console'] as const;
+
+/** Translation keys of the NGO report (`npm run stats`, src/stats/report-names.ts): `--lang` picks the locale. */
+export const STATS_KEYS: readonly string[] = [
+  ...LEVELS.map((l) => `stats.level.${l}`),
+  ...NAMED_CHANNELS.map((c) => `stats.channel.${c}`),
+  'stats.no_language',
+  'stats.no_campaign',
+  'stats.other_campaigns',
+];
+
 export const SYSTEM_KEYS: readonly string[] = [
   'language.name',
   'privacy.promise',
@@ -48,6 +60,7 @@ export const SYSTEM_KEYS: readonly string[] = [
   ...[...COMMANDS, 'start'].map((c) => `command.${c}.words`),
   ...[...COMMANDS, 'start'].map((c) => `command.${c}.description`),
   ...LEAFLET_KEYS,
+  ...STATS_KEYS,
 ];
 
 /** Keys each indicator needs in every locale. */

@@ -69,7 +69,10 @@ describe('engine: starting', () => {
     const out = d.send({ kind: 'start', lang: 'en', campaign: 'mfmw2026' });
     expect(lastQuestion(out).id).toBe('passport');
     expect(d.snapshot?.campaign).toBe('mfmw2026');
-    expect(d.last?.events).toEqual([{ type: 'started', lang: 'en', campaign: 'mfmw2026' }]);
+    expect(d.last?.events).toEqual([
+      { type: 'started', lang: 'en', campaign: 'mfmw2026' },
+      { type: 'reached', lang: 'en', step: 'passport' },
+    ]);
     walk(d, {});
     expect(d.last?.events[0]).toMatchObject({ type: 'completed', campaign: 'mfmw2026', level: 'no_signs' });
     expect(d.snapshot?.campaign).toBeUndefined();
@@ -310,6 +313,43 @@ describe('engine: follow-up questions', () => {
     expect(still.snapshot!.answers.violence).toBe('still');
     expect(out[0]).toMatchObject({ type: 'message', contacts: ['police_emergency', 'rainlily'] });
     expect(out[0]!.text.startsWith('You may be in danger now. If you are hurt or in danger, call 999')).toBe(true);
+  });
+});
+
+describe('engine: "reached" events (where workers stop)', () => {
+  const reached = (d: EngineDriver): string[] => (d.last?.events ?? []).flatMap((e) => (e.type === 'reached' ? [e.step] : []));
+
+  it('counts a question once, when the flow first moves to it, in the language chosen', () => {
+    const d = driver();
+    d.send({ kind: 'start' });
+    expect(reached(d)).toEqual([]); // the language menu is not a question of the flow
+    d.send('1');
+    expect(d.last?.events).toEqual([{ type: 'reached', lang: 'en', step: 'passport' }]);
+    // An unclear answer, help, a language change and an old button show it again: not counted again.
+    for (const input of ['what?', '/help', '/language', '1']) {
+      d.send(input);
+      expect(reached(d), input).toEqual([]);
+    }
+    expect(d.question().id).toBe('passport');
+    d.send({ kind: 'choice', id: 'self', step: 'passport' });
+    expect(reached(d)).toEqual(['job_promised']);
+  });
+
+  it('every question on the way to the result is counted exactly once, and a restart counts again', () => {
+    const d = driver();
+    d.send({ kind: 'start', lang: 'en' });
+    const steps: string[] = [...reached(d)];
+    const chosen = harmlessAnswers(bundle, {});
+    while (d.question().id !== 'result') {
+      const q = d.question();
+      d.send({ kind: 'choice', id: chosen[q.id]!, step: q.id });
+      steps.push(...reached(d));
+    }
+    expect(new Set(steps).size).toBe(steps.length);
+    expect(steps).toContain('rest_day');
+    expect(steps.length).toBeGreaterThan(5);
+    d.send('/restart');
+    expect(reached(d)).toEqual(['passport']);
   });
 });
 

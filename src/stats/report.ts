@@ -1,12 +1,47 @@
 import { LEVELS } from '../system-keys.js';
 import { NONE, type StatsCounter, type WeekCounts } from './stats-counter.js';
-import { protectCounts, SMALL_CELL_THRESHOLD, type CellDisplay, type CountCell, type SumRelation } from './suppression.js';
+import {
+  protectCounts,
+  SMALL_CELL_THRESHOLD,
+  type CellDisplay,
+  type CountCell,
+  type SumRelation,
+} from './suppression.js';
 
-/** Channels that always get a column, whether or not they were used (a column must not say "used"). */
-export const KNOWN_CHANNELS = ['telegram', 'whatsapp', 'console'] as const;
+/**
+ * Channels that always get a row, whether or not they were used (a row must not say "used"). The
+ * terminal chat (`npm run chat -- --count`, maintainers only) gets a row only when it counted.
+ */
+export const KNOWN_CHANNELS = ['telegram', 'whatsapp'] as const;
 
 /** The row of campaigns with fewer than k completions in the period: their codes are not printed. */
 export const OTHER_CAMPAIGNS = '(other)';
+
+/** The id of a row or column that sums the others ("all languages", "all weeks"). */
+export const ALL = 'all';
+
+/** Readable names for the ids in a report; each returns the id itself when it has no name. */
+export interface ReportNames {
+  language(code: string): string;
+  channel(id: string): string;
+  campaign(code: string): string;
+  level(id: string): string;
+  sign(id: string): string;
+  question(step: string): string;
+  /** Names of table columns and total rows: started, completed, completion_rate, share, all ... */
+  measure(id: string): string;
+}
+
+/** Names that are the ids themselves (tests, and a report nobody named). */
+export const ID_NAMES: ReportNames = {
+  language: (c) => c,
+  channel: (c) => c,
+  campaign: (c) => c,
+  level: (c) => c,
+  sign: (c) => c,
+  question: (c) => c,
+  measure: (c) => c,
+};
 
 /** What the report covers. Rows and columns are fixed lists, so that a row never appears only because someone used it. */
 export interface StatsReportOptions {
@@ -16,27 +51,63 @@ export interface StatsReportOptions {
   languages: readonly string[];
   /** The indicator ids (bundle.indicators). */
   indicators: readonly string[];
+  /** The question steps of the flow, in the order of the flow (for the funnel). */
+  questions?: readonly string[];
   channels?: readonly string[];
+  names?: ReportNames;
   k?: number;
 }
 
-/** Where a table's row labels and column headers go in the CSV. */
-export type CsvField = 'week' | 'language' | 'campaign' | 'indicator' | 'measure';
+/** Why a cell shows no number: under k, or hidden so that one under k cannot be worked out. */
+export type Suppression = 'small' | 'complementary';
 
-/** One printed table. Cells hold only what may be shown: a number of at least k, "<10", "x" or a rate. */
+/** One published cell: a number, or no number and the reason. A raw count under k never gets here. */
+export interface ReportCell {
+  value: number | null;
+  suppressed?: Suppression;
+}
+
+/** A column: a count or a percentage (0-100, one decimal). */
+export interface ReportColumn {
+  id: string;
+  name: string;
+  unit: 'count' | 'percent';
+}
+
+export interface ReportRow {
+  id: string;
+  name: string;
+  cells: ReportCell[];
+}
+
+export type ReportTableId =
+  | 'summary_by_language'
+  | 'summary_by_channel'
+  | 'summary_by_campaign'
+  | 'summary_by_level'
+  | 'summary_by_sign'
+  | 'funnel_by_question'
+  | 'weekly_totals'
+  | 'weekly_signs'
+  | 'weekly_reached';
+
+/** One published table: a whole-period summary or a weekly detail. */
 export interface ReportTable {
-  id: 'completions_by_level' | 'completions_by_campaign' | 'signs_by_indicator' | 'starts_and_completion_rate';
+  id: ReportTableId;
+  section: 'summary' | 'weekly';
   title: string;
-  rowFields: CsvField[];
-  columnField: CsvField;
-  columns: string[];
-  rows: { labels: string[]; cells: string[] }[];
+  /** What the rows are (language, channel, week ...). */
+  rowKind: string;
+  columns: ReportColumn[];
+  rows: ReportRow[];
 }
 
 /** The NGO report: tables already suppressed. It never holds a raw small count. */
 export interface StatsReport {
   k: number;
   weeks: string[];
+  /** "ISO weeks 2026-W41 to 2026-W48". */
+  span: string;
   tables: ReportTable[];
 }
 
@@ -45,174 +116,336 @@ export async function readStatsReport(counter: StatsCounter, opts: StatsReportOp
   return buildStatsReport(await counter.readWeeks(opts.weeks), opts);
 }
 
-interface Completion {
-  week: string;
-  lang: string;
-  campaign: string;
-  channel: string;
-  level: string;
-  n: number;
+// === Counts of the period and the sums every reader knows
+
+/** Everything the suppression decides on; for tests and audits only, never printed as it is. */
+export interface ReportCounts {
+  cells: CountCell[];
+  relations: SumRelation[];
+  display: Map<string, CellDisplay>;
+}
+
+interface Lists {
+  weeks: string[];
+  langs: string[];
+  channels: string[];
+  campaigns: string[];
+  indicators: string[];
+  questions: string[];
 }
 
 /**
- * Builds the four tables from raw week counts and suppresses them together, because they share
- * totals: completions per week and language are the row totals of the level table and a column of
- * the rate table, their sum over languages is the week's total, and the sum over weeks equals the
- * sum over campaigns. See src/stats/suppression.ts for the rule.
+ * The published cells and the sums between them. Every sum is a star around one total, so the
+ * relations form a tree and the suppression check is exact (src/stats/suppression.ts):
+ *
+ * - starts S = Σ language S_l = Σ week S_w; exits likewise;
+ * - completions D = Σ language = Σ week = Σ channel = Σ campaign = Σ result level;
+ * - completions with a sign I_s = Σ week I_s,w (one assessment may show several signs: no sum over signs);
+ * - reached question Q_q = Σ language Q_q,l = Σ week Q_q,w.
+ *
+ * Crossed tables (week × language, campaign × channel) would make a grid with both margins,
+ * where a reader can combine rows and columns; they are not published. The counters keep the
+ * detail (week, language, campaign, channel, level), so a later report can choose other margins.
  */
-export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportOptions): StatsReport {
-  const k = opts.k ?? SMALL_CELL_THRESHOLD;
+function countCells(
+  data: readonly WeekCounts[],
+  opts: StatsReportOptions,
+  k: number,
+): { counts: ReportCounts; lists: Lists } {
   const weeks = [...opts.weeks];
   const byWeek = new Map(data.map((d) => [d.week, d.counts]));
-
-  // === Raw counts of the period, parsed from the field names (see StatsCounter)
-  const completions: Completion[] = [];
-  const signs = new Map<string, number>();
-  const starts = new Map<string, number>();
-  const exits = new Map<string, number>();
-  const seen = { langs: new Set<string>(), channels: new Set<string>(), indicators: new Set<string>() };
+  const raw = new Map<string, number>();
+  const seen = {
+    langs: new Set<string>(),
+    channels: new Set<string>(),
+    indicators: new Set<string>(),
+    questions: new Set<string>(),
+  };
+  const campaignTotals = new Map<string, number>();
   for (const week of weeks) {
     for (const [field, n] of Object.entries(byWeek.get(week) ?? {})) {
-      const parts = field.split('|');
-      const [kind, lang] = parts;
+      const p = field.split('|');
+      const [kind, lang] = p;
       if (lang === undefined) continue;
-      if (kind === 'c' && parts.length === 5 && (LEVELS as readonly string[]).includes(parts[4]!)) {
-        completions.push({ week, lang, campaign: parts[2]!, channel: parts[3]!, level: parts[4]!, n });
-        seen.channels.add(parts[3]!);
-      } else if (kind === 'i' && parts.length === 3) {
-        add(signs, `${week}|${lang}|${parts[2]}`, n);
-        seen.indicators.add(parts[2]!);
-      } else if (kind === 's' && parts.length === 2) add(starts, `${week}|${lang}`, n);
-      else if (kind === 'x' && parts.length === 2) add(exits, `${week}|${lang}`, n);
+      // The flow asks the language before any question, so a completion or a question always has one;
+      // a count without (impossible) is left out rather than published as a part no sum shows.
+      if ((kind === 'c' || kind === 'q') && lang === NONE) continue;
+      if (kind === 'c' && p.length === 5 && (LEVELS as readonly string[]).includes(p[4]!)) {
+        seen.channels.add(p[3]!);
+        add(raw, `c|${week}|${lang}|${p[2]}|${p[3]}|${p[4]}`, n);
+        add(campaignTotals, p[2]!, n);
+      } else if (kind === 'i' && p.length === 3) {
+        seen.indicators.add(p[2]!);
+        add(raw, `i|${week}|${p[2]}`, n);
+      } else if (kind === 'q' && p.length === 3) {
+        seen.questions.add(p[2]!);
+        add(raw, `q|${week}|${lang}|${p[2]}`, n);
+      } else if ((kind === 's' || kind === 'x') && p.length === 2) add(raw, `${kind}|${week}|${lang}`, n);
       else continue;
       seen.langs.add(lang);
     }
   }
   // Fixed lists first; a value outside them (a language since removed) still gets its row.
-  const extra = (fixed: readonly string[], found: Set<string>) => [...found].filter((v) => !fixed.includes(v)).sort();
+  const extra = (fixed: readonly string[], found: Set<string>) =>
+    [...found].filter((v) => !fixed.includes(v)).sort();
   const langs = [...opts.languages, ...extra([...opts.languages, NONE], seen.langs), NONE];
   const channels = [...(opts.channels ?? KNOWN_CHANNELS)];
   channels.push(...extra(channels, seen.channels));
   const indicators = [...opts.indicators, ...extra(opts.indicators, seen.indicators)];
+  const questions = [...(opts.questions ?? []), ...extra(opts.questions ?? [], seen.questions)];
+  const named = [...campaignTotals]
+    .filter(([c, n]) => c !== NONE && n >= k)
+    .map(([c]) => c)
+    .sort();
+  const campaignOf = (c: string) => (c === NONE || named.includes(c) ? c : OTHER_CAMPAIGNS);
+  const campaigns = [NONE, ...named, OTHER_CAMPAIGNS];
 
-  const campaignTotals = new Map<string, number>();
-  for (const c of completions) add(campaignTotals, c.campaign, c.n);
-  const namedCampaigns = [...campaignTotals].filter(([c, n]) => c !== NONE && n >= k).map(([c]) => c).sort();
-  const campaignRow = (c: string) => (c === NONE || namedCampaigns.includes(c) ? c : OTHER_CAMPAIGNS);
-  const campaignRows = [NONE, ...namedCampaigns, OTHER_CAMPAIGNS];
-
-  // === Cells and the sums a reader knows
   const cells = new Map<string, CountCell>();
   const relations: SumRelation[] = [];
   const cell = (id: string, printed = true) => {
     if (!cells.has(id)) cells.set(id, { id, value: 0, printed });
     return id;
   };
-  const bump = (id: string, n: number) => (cells.get(id)!.value += n);
-
-  const allDone = cell('done|*', false);
-  const weekTotals: string[] = [];
-  for (const w of weeks) {
-    const langTotals: string[] = [];
-    for (const l of langs) {
-      const levels = LEVELS.map((lev) => cell(`level|${w}|${l}|${lev}`));
-      langTotals.push(cell(`done|${w}|${l}`));
-      relations.push({ total: `done|${w}|${l}`, parts: levels });
-      for (const ind of indicators) bump(cell(`sign|${w}|${l}|${ind}`), signs.get(`${w}|${l}|${ind}`) ?? 0);
-      bump(cell(`start|${w}|${l}`), starts.get(`${w}|${l}`) ?? 0);
-      bump(cell(`exit|${w}|${l}`), exits.get(`${w}|${l}`) ?? 0);
-    }
-    weekTotals.push(cell(`done|${w}|*`));
-    relations.push({ total: `done|${w}|*`, parts: langTotals });
-    for (const m of ['start', 'exit']) {
-      cell(`${m}|${w}|*`);
-      relations.push({ total: `${m}|${w}|*`, parts: langs.map((l) => `${m}|${w}|${l}`) });
-      bump(`${m}|${w}|*`, sumIds(cells, langs.map((l) => `${m}|${w}|${l}`)));
-    }
-  }
-  relations.push({ total: allDone, parts: weekTotals });
-  const campaignTotalIds: string[] = [];
-  for (const r of campaignRows) {
-    const parts = channels.map((ch) => cell(`campaign|${r}|${ch}`));
-    campaignTotalIds.push(cell(`campaign|${r}|*`));
-    relations.push({ total: `campaign|${r}|*`, parts });
-  }
-  relations.push({ total: allDone, parts: campaignTotalIds });
-  for (const c of completions) {
-    for (const id of [
-      `level|${c.week}|${c.lang}|${c.level}`,
-      `done|${c.week}|${c.lang}`,
-      `done|${c.week}|*`,
-      allDone,
-      `campaign|${campaignRow(c.campaign)}|${c.channel}`,
-      `campaign|${campaignRow(c.campaign)}|*`,
-    ]) {
-      bump(id, c.n);
-    }
-  }
-
-  const display = protectCounts([...cells.values()], relations, k);
-  const show = (id: string) => shown(cells.get(id)!.value, display.get(id)!);
-  const rate = (w: string, l: string) => {
-    const [s, d] = [`start|${w}|${l}`, `done|${w}|${l}`];
-    if (display.get(s) !== 'value' || display.get(d) !== 'value') return 'x';
-    return `${Math.round((100 * cells.get(d)!.value) / cells.get(s)!.value)}%`;
+  const bump = (id: string, n: number) => (cells.get(cell(id))!.value += n);
+  const star = (total: string, parts: string[]) => {
+    cell(total);
+    parts.forEach((p) => cell(p));
+    relations.push({ total, parts });
   };
 
-  // === Tables
+  // Completions and questions always have a language (see above): "-" is no part of their sums.
+  const chosenLangs = langs.filter((l) => l !== NONE);
+  for (const m of ['start', 'exit', 'done']) {
+    star(
+      `${m}|*`,
+      (m === 'done' ? chosenLangs : langs).map((l) => `${m}|lang|${l}`),
+    );
+    star(
+      `${m}|*`,
+      weeks.map((w) => `${m}|week|${w}`),
+    );
+  }
+  star(
+    'done|*',
+    channels.map((c) => `done|channel|${c}`),
+  );
+  star(
+    'done|*',
+    campaigns.map((c) => `done|campaign|${c}`),
+  );
+  star(
+    'done|*',
+    LEVELS.map((l) => `done|level|${l}`),
+  );
+  for (const s of indicators)
+    star(
+      `sign|${s}|*`,
+      weeks.map((w) => `sign|${s}|week|${w}`),
+    );
+  for (const q of questions) {
+    star(
+      `reached|${q}|*`,
+      chosenLangs.map((l) => `reached|${q}|lang|${l}`),
+    );
+    star(
+      `reached|${q}|*`,
+      weeks.map((w) => `reached|${q}|week|${w}`),
+    );
+  }
+
+  for (const [key, n] of raw) {
+    const p = key.split('|');
+    const [kind, week] = p;
+    if (kind === 'c') {
+      const [lang, campaign, channel, level] = p.slice(2);
+      for (const id of [
+        'done|*',
+        `done|lang|${lang}`,
+        `done|week|${week}`,
+        `done|channel|${channel}`,
+        `done|campaign|${campaignOf(campaign!)}`,
+        `done|level|${level}`,
+      ]) {
+        bump(id, n);
+      }
+    } else if (kind === 'i') {
+      bump(`sign|${p[2]}|*`, n);
+      bump(`sign|${p[2]}|week|${week}`, n);
+    } else if (kind === 'q') {
+      bump(`reached|${p[3]}|*`, n);
+      bump(`reached|${p[3]}|lang|${p[2]}`, n);
+      bump(`reached|${p[3]}|week|${week}`, n);
+    } else {
+      const m = kind === 's' ? 'start' : 'exit';
+      for (const id of [`${m}|*`, `${m}|lang|${p[2]}`, `${m}|week|${week}`]) bump(id, n);
+    }
+  }
+  const all = [...cells.values()];
+  return {
+    counts: { cells: all, relations, display: protectCounts(all, relations, k) },
+    lists: { weeks, langs, channels, campaigns, indicators, questions },
+  };
+}
+
+/** The cells, sums and display the report is built from (tests hand them to a brute-force reader). */
+export function auditStatsReport(data: readonly WeekCounts[], opts: StatsReportOptions): ReportCounts {
+  return countCells(data, opts, opts.k ?? SMALL_CELL_THRESHOLD).counts;
+}
+
+// === Tables
+
+/** Builds the whole-period summary, then the weekly detail, from raw week counts, suppressed together. */
+export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportOptions): StatsReport {
+  const k = opts.k ?? SMALL_CELL_THRESHOLD;
+  const names = opts.names ?? ID_NAMES;
+  const { counts, lists } = countCells(data, opts, k);
+  const values = new Map(counts.cells.map((c) => [c.id, c.value]));
+  const { weeks, langs, channels, campaigns, indicators, questions } = lists;
+  const chosenLangs = langs.filter((l) => l !== NONE);
+
+  const count = (id: string): ReportCell => {
+    // A cell that cannot hold a count (completions without a language) reads "<10", which is true.
+    const d = counts.display.get(id) ?? 'small';
+    return d === 'value'
+      ? { value: values.get(id)! }
+      : { value: null, suppressed: d === 'small' ? 'small' : 'complementary' };
+  };
+  /** A percentage of two published counts; hidden when either is (it would give the hidden one away). */
+  const percent = (part: string, whole: string): ReportCell => {
+    const [a, b] = [count(part), count(whole)];
+    if (a.value === null || b.value === null) {
+      return {
+        value: null,
+        suppressed: a.suppressed === 'small' || b.suppressed === 'small' ? 'small' : 'complementary',
+      };
+    }
+    return { value: b.value === 0 ? 0 : Math.round((1000 * a.value) / b.value) / 10 };
+  };
+  const col = (id: string, unit: ReportColumn['unit'] = 'count'): ReportColumn => ({
+    id,
+    name: names.measure(id),
+    unit,
+  });
+  const allRow = (cells: ReportCell[]): ReportRow => ({ id: ALL, name: names.measure(ALL), cells });
   const span = weeks.length > 0 ? `ISO weeks ${weeks[0]} to ${weeks.at(-1)}` : 'no weeks';
+  const shareOfDone = (id: string) => [count(id), percent(id, 'done|*')];
+  const firstQuestion = questions[0];
+
+  /** Completions split one way (channel, campaign, level), with their share of all completions. */
+  const completedBy = (
+    id: ReportTableId,
+    kind: 'channel' | 'campaign' | 'level',
+    ids: readonly string[],
+    name: (id: string) => string,
+    title: string = kind,
+  ): ReportTable => ({
+    id,
+    section: 'summary',
+    title: `Completed assessments by ${title} (${span})`,
+    rowKind: kind,
+    columns: [col('completed'), col('share', 'percent')],
+    rows: [
+      ...ids.map((x) => ({ id: x, name: name(x), cells: shareOfDone(`done|${kind}|${x}`) })),
+      allRow(shareOfDone('done|*')),
+    ],
+  });
+
   const tables: ReportTable[] = [
     {
-      id: 'completions_by_level',
-      title: `Completed assessments by week, language and result (${span})`,
-      rowFields: ['week', 'language'],
-      columnField: 'measure',
-      columns: [...LEVELS, 'all'],
-      rows: weeks.flatMap((w) =>
-        langs.map((l) => ({ labels: [w, l], cells: [...LEVELS.map((lev) => show(`level|${w}|${l}|${lev}`)), show(`done|${w}|${l}`)] })),
-      ),
-    },
-    {
-      id: 'completions_by_campaign',
-      title: `Completed assessments by campaign and channel, all languages (${span})`,
-      rowFields: ['campaign'],
-      columnField: 'measure',
-      columns: [...channels, 'all'],
-      rows: campaignRows.map((r) => ({ labels: [r], cells: [...channels.map((ch) => show(`campaign|${r}|${ch}`)), show(`campaign|${r}|*`)] })),
-    },
-    {
-      id: 'signs_by_indicator',
-      title: `Completed assessments showing each strong sign, by week and language (${span})`,
-      rowFields: ['week', 'indicator'],
-      columnField: 'language',
-      columns: langs,
-      rows: weeks.flatMap((w) => indicators.map((ind) => ({ labels: [w, ind], cells: langs.map((l) => show(`sign|${w}|${l}|${ind}`)) }))),
-    },
-    {
-      id: 'starts_and_completion_rate',
-      title: `Started, completed and exited, with completions per 100 starts, by week and language (${span})`,
-      rowFields: ['week', 'language'],
-      columnField: 'measure',
-      columns: ['started', 'completed', 'exited', 'completion_rate'],
-      rows: weeks.flatMap((w) =>
-        [...langs, '*'].map((l) => ({
-          labels: [w, l === '*' ? 'all' : l],
-          cells: [show(`start|${w}|${l}`), show(`done|${w}|${l}`), show(`exit|${w}|${l}`), rate(w, l)],
+      id: 'summary_by_language',
+      section: 'summary',
+      // No completion rate per language: most starts are counted before she chooses her language.
+      title: `Started, completed and quick exits, by language (${span})`,
+      rowKind: 'language',
+      columns: [col('started'), col('completed'), col('exited')],
+      rows: [
+        ...langs.map((l) => ({
+          id: l,
+          name: names.language(l),
+          cells: [count(`start|lang|${l}`), count(`done|lang|${l}`), count(`exit|lang|${l}`)],
         })),
-      ),
+        allRow([count('start|*'), count('done|*'), count('exit|*')]),
+      ],
+    },
+    completedBy('summary_by_channel', 'channel', channels, names.channel),
+    completedBy('summary_by_campaign', 'campaign', campaigns, names.campaign),
+    completedBy('summary_by_level', 'level', LEVELS, names.level, 'result'),
+    {
+      id: 'summary_by_sign',
+      section: 'summary',
+      title: `Completed assessments showing each strong sign, and their share of all completed (${span})`,
+      rowKind: 'sign',
+      columns: [col('completed_with_sign'), col('share', 'percent')],
+      rows: indicators.map((s) => ({ id: s, name: names.sign(s), cells: shareOfDone(`sign|${s}|*`) })),
+    },
+    {
+      id: 'funnel_by_question',
+      section: 'summary',
+      title: `Where workers stop: how many reached each question, by language (${span})`,
+      rowKind: 'question',
+      columns: [
+        ...chosenLangs.map((l) => ({ id: l, name: names.language(l), unit: 'count' as const })),
+        col(ALL),
+        col('share_of_first', 'percent'),
+      ],
+      rows: questions.map((q) => ({
+        id: q,
+        name: names.question(q),
+        cells: [
+          ...chosenLangs.map((l) => count(`reached|${q}|lang|${l}`)),
+          count(`reached|${q}|*`),
+          percent(`reached|${q}|*`, `reached|${firstQuestion}|*`),
+        ],
+      })),
+    },
+    {
+      id: 'weekly_totals',
+      section: 'weekly',
+      title: `Started, completed and quick exits, by week, all languages (${span})`,
+      rowKind: 'week',
+      columns: [col('started'), col('completed'), col('completion_rate', 'percent'), col('exited')],
+      rows: [
+        ...weeks.map((w) => ({
+          id: w,
+          name: w,
+          cells: [
+            count(`start|week|${w}`),
+            count(`done|week|${w}`),
+            percent(`done|week|${w}`, `start|week|${w}`),
+            count(`exit|week|${w}`),
+          ],
+        })),
+        allRow([count('start|*'), count('done|*'), percent('done|*', 'start|*'), count('exit|*')]),
+      ],
+    },
+    {
+      id: 'weekly_signs',
+      section: 'weekly',
+      title: `Completed assessments showing each strong sign, by week, all languages (${span})`,
+      rowKind: 'sign',
+      columns: [...weeks.map((w) => ({ id: w, name: w, unit: 'count' as const })), col(ALL)],
+      rows: indicators.map((s) => ({
+        id: s,
+        name: names.sign(s),
+        cells: [...weeks.map((w) => count(`sign|${s}|week|${w}`)), count(`sign|${s}|*`)],
+      })),
+    },
+    {
+      id: 'weekly_reached',
+      section: 'weekly',
+      title: `How many reached each question, by week, all languages (${span})`,
+      rowKind: 'question',
+      columns: [...weeks.map((w) => ({ id: w, name: w, unit: 'count' as const })), col(ALL)],
+      rows: questions.map((q) => ({
+        id: q,
+        name: names.question(q),
+        cells: [...weeks.map((w) => count(`reached|${q}|week|${w}`)), count(`reached|${q}|*`)],
+      })),
     },
   ];
-  return { k, weeks, tables };
-
-  function shown(value: number, d: CellDisplay): string {
-    return d === 'value' ? String(value) : d === 'small' ? `<${k}` : 'x';
-  }
+  return { k, weeks, span, tables };
 }
 
 function add(map: Map<string, number>, key: string, n: number): void {
   map.set(key, (map.get(key) ?? 0) + n);
-}
-
-function sumIds(cells: Map<string, CountCell>, ids: readonly string[]): number {
-  return ids.reduce((s, id) => s + cells.get(id)!.value, 0);
 }

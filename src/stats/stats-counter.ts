@@ -8,6 +8,7 @@ import type { TurnEvent } from '../engine.js';
  * - `i|<lang>|<indicator>`: completed assessments showing that strong sign
  * - `s|<lang>`: assessments started (a restart counts again)
  * - `x|<lang>`: quick exits
+ * - `q|<lang>|<step>`: sessions that reached that question (first time shown in the session)
  *
  * `<lang>` is "-" when no language was chosen yet, `<campaign>` is "-" when there is none or it is
  * not a valid code. Implementations: MemoryStatsCounter (embedded default) and RedisStatsCounter.
@@ -53,13 +54,13 @@ export function counterFields(event: TurnEvent, channel: string): string[] {
       return [`s|${lang}`];
     case 'exited':
       return [`x|${lang}`];
+    case 'reached':
+      return [`q|${lang}|${token(event.step)}`];
     case 'completed':
       return [
         `c|${lang}|${campaignToken(event.campaign)}|${token(channel)}|${token(event.level)}`,
         ...[...new Set(event.indicators)].map((id) => `i|${lang}|${token(id)}`),
       ];
-    default:
-      return [];
   }
 }
 

@@ -19,7 +19,12 @@ describeWithRedis('anonymous counters in Redis', () => {
   let inspector: Awaited<ReturnType<typeof inspectorClient>>;
 
   beforeAll(async () => {
-    counter = await RedisStatsCounter.connect({ url: TEST_REDIS_URL, prefix, timeoutMs: 2000, logger: createLogger('silent') });
+    counter = await RedisStatsCounter.connect({
+      url: TEST_REDIS_URL,
+      prefix,
+      timeoutMs: 2000,
+      logger: createLogger('silent'),
+    });
     inspector = await inspectorClient();
   });
   afterAll(async () => {
@@ -31,8 +36,15 @@ describeWithRedis('anonymous counters in Redis', () => {
   it('keeps one hash per ISO week, with a TTL, holding only counts', async () => {
     const now = Date.now();
     await counter.recordEvent({ type: 'started', lang: 'id', campaign: 'mfmw2026' }, 'telegram', now);
+    await counter.recordEvent({ type: 'reached', lang: 'id', step: 'passport' }, 'telegram', now);
     await counter.recordEvent(
-      { type: 'completed', lang: 'id', campaign: 'mfmw2026', level: 'forced_labour_signs', indicators: ['retention_of_documents', 'cannot_leave'] },
+      {
+        type: 'completed',
+        lang: 'id',
+        campaign: 'mfmw2026',
+        level: 'forced_labour_signs',
+        indicators: ['retention_of_documents', 'cannot_leave'],
+      },
       'telegram',
       now,
     );
@@ -43,6 +55,7 @@ describeWithRedis('anonymous counters in Redis', () => {
     expect(ttl).toBeLessThanOrEqual(STATS_TTL_SECONDS);
     expect(await inspector.hGetAll(keys[0]!)).toEqual({
       's|id': '1',
+      'q|id|passport': '1',
       'c|id|mfmw2026|telegram|forced_labour_signs': '1',
       'i|id|retention_of_documents': '1',
       'i|id|cannot_leave': '1',
@@ -53,25 +66,73 @@ describeWithRedis('anonymous counters in Redis', () => {
 
   it('npm run stats reads them and prints suppressed tables (a real process)', async () => {
     for (let i = 0; i < 11; i++) {
-      await counter.recordEvent({ type: 'completed', lang: 'tl', level: 'no_signs', indicators: [] }, 'whatsapp');
+      await counter.recordEvent(
+        { type: 'completed', lang: 'tl', level: 'no_signs', indicators: [] },
+        'whatsapp',
+      );
     }
     const dir = mkdtempSync(join(tmpdir(), 'stats-cli-'));
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/stats.ts', '--weeks', '2', '--csv', join(dir, 's.csv')], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent' },
-    });
-    expect(stdout).toContain('Completed assessments by campaign and channel');
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/stats.ts', '--weeks', '2', '--csv', join(dir, 's.csv')],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent' },
+      },
+    );
+    expect(stdout).toContain('Completed assessments by campaign');
     expect(stdout).toMatch(/<10 +fewer than 10/);
     const csv = readFileSync(join(dir, 's.csv'), 'utf8');
     // The one Indonesian completion is "<10"; nothing prints a 1.
-    expect(csv).toContain(`completions_by_level,${isoWeek(Date.now())},id,,,forced_labour_signs,<10`);
-    expect(csv.split('\n').some((l) => l.endsWith(',1'))).toBe(false);
+    expect(csv).toContain('summary_by_language,id,Indonesian,completed,Completed,count,,<10');
+    expect(csv).toContain('summary_by_language,all,All,completed,Completed,count,12,');
+    expect(csv.split('\n').some((l) => /,1,[^,]*$/.test(l))).toBe(false);
+    expect(readFileSync(join(dir, 's.xlsx')).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('npm run chat -- --count adds the terminal chat to the counts (channel "console"); without --count it counts nothing', async () => {
+    const chatPrefix = `${prefix}chat:`;
+    const chat = (args: string[]) => {
+      const child = run(
+        process.execPath,
+        ['--import', 'tsx', 'bots/console/main.ts', '--json', '--lang', 'en', ...args],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: chatPrefix, LOG_LEVEL: 'silent' },
+        },
+      );
+      // The first answer every time (on an urgent screen that is "continue") reaches the result.
+      child.child.stdin!.end('1\n'.repeat(60));
+      return child;
+    };
+    await chat([]);
+    expect(await keysUnder(inspector, `${chatPrefix}stats:`)).toEqual([]);
+    const { stdout } = await chat(['--count']);
+    expect(stdout).toContain('"type":"result"');
+    const counts = await inspector.hGetAll(`${chatPrefix}stats:${isoWeek(Date.now())}`);
+    expect(counts['s|en']).toBe('1');
+    expect(counts['q|en|passport']).toBe('1');
+    expect(Object.entries(counts).filter(([f]) => f.startsWith('c|en|-|console|'))).toHaveLength(1);
+  }, 60_000);
+
+  it('npm run chat -- --count without REDIS_URL refuses, saying why', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent' };
+    delete env.REDIS_URL;
+    const err = await run(process.execPath, ['--import', 'tsx', 'bots/console/main.ts', '--count'], {
+      cwd: PROJECT_ROOT,
+      env,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 1 });
+    expect((err as { stderr: string }).stderr).toContain('--count needs REDIS_URL');
   });
 
   it('npm run stats without REDIS_URL says where the counts are and exits 1', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent' };
     delete env.REDIS_URL;
-    const err = await run(process.execPath, ['--import', 'tsx', 'scripts/stats.ts'], { cwd: PROJECT_ROOT, env }).catch((e: unknown) => e);
+    const err = await run(process.execPath, ['--import', 'tsx', 'scripts/stats.ts'], {
+      cwd: PROJECT_ROOT,
+      env,
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 1 });
     expect((err as { stderr: string }).stderr).toContain('REDIS_URL is not set');
   });

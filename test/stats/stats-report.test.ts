@@ -9,8 +9,10 @@ import { createLogger } from '../../src/log.js';
 import { isoWeek } from '../../src/stats/iso-week.js';
 import { MemoryStatsCounter } from '../../src/stats/memory-counter.js';
 import { formatReportCsv, formatReportText } from '../../src/stats/report-format.js';
-import { readStatsReport } from '../../src/stats/report.js';
-import { runStatsCommand, StatsCommandError } from '../../src/stats/stats-command.js';
+import { readStatsReport, type StatsReport } from '../../src/stats/report.js';
+import { Translator } from '../../src/i18n.js';
+import { parseCsv } from './csv.js';
+import { bundleReportOptions, runStatsCommand, StatsCommandError } from '../../src/stats/stats-command.js';
 import { harmlessAnswers } from '../helpers/bundle.js';
 
 /*
@@ -64,7 +66,8 @@ async function assessment(
   }
   // Every scripted conversation ends: at the result, or with the exit it asked for.
   const last = out.messages.filter((m) => m.type === 'question').at(-1);
-  if (!out.exit && (last?.type !== 'question' || last.id !== 'result')) throw new Error(`${ref} did not reach the result`);
+  if (!out.exit && (last?.type !== 'question' || last.id !== 'result'))
+    throw new Error(`${ref} did not reach the result`);
   await tick(); // events are counted after the turn, off the user's path
 }
 
@@ -75,28 +78,46 @@ async function batch(core: ReturnType<typeof countedCore>['core']): Promise<void
   for (let i = 0; i < 14; i++) await assessment(core, { lang: 'id', campaign: 'mfmw2026' });
   for (let i = 0; i < 4; i++) {
     await assessment(core, { lang: 'id', campaign: 'mfmw2026', answers: { rest_day: 'no' } });
-    await assessment(core, { lang: 'id', campaign: 'mfmw2026', answers: { passport: 'agency', can_quit: 'not_allowed', leave_now: 'no' } });
+    await assessment(core, {
+      lang: 'id',
+      campaign: 'mfmw2026',
+      answers: { passport: 'agency', can_quit: 'not_allowed', leave_now: 'no' },
+    });
     await assessment(core, { lang: 'id', campaign: 'mfmw2026', answers: { go_out: 'locked_in' } });
   }
   // Tagalog: 11 with no signs and 2 with serious signs; the total would give the 2 away.
   for (let i = 0; i < 11; i++) await assessment(core, { lang: 'tl', channel: 'whatsapp' });
   for (let i = 0; i < 2; i++) {
-    await assessment(core, { lang: 'tl', answers: { passport: 'employer', can_quit: 'not_allowed', leave_now: 'no' } });
+    await assessment(core, {
+      lang: 'tl',
+      answers: { passport: 'employer', can_quit: 'not_allowed', leave_now: 'no' },
+    });
   }
   await assessment(core, { lang: 'en', exitAt: 'wages' });
 }
 
-/** Every value the report prints, from its CSV. */
-function printedValues(csv: string): string[] {
-  return csv
-    .trim()
-    .split('\n')
+/** Every cell of the CSV: [value, suppressed]. */
+function printedValues(csv: string): [string, string][] {
+  return parseCsv(csv)
     .slice(1)
-    .map((line) => line.split(',').at(-1)!);
+    .map((l) => [l[6]!, l[7]!]);
 }
 
-/** A printed value is "<10", "x", a count of at least 10, or a rate of two counts of at least 10. */
-const SAFE = /^(<10|x|[1-9]\d+|\d+%)$/;
+/** A printed count is empty with a reason, or at least 10; a percentage is any number. */
+function expectSafe(csv: string): void {
+  for (const [value, suppressed] of printedValues(csv)) {
+    if (value === '') expect(suppressed).toMatch(/^(<10|complementary)$/);
+    else expect(suppressed).toBe('');
+  }
+  for (const l of parseCsv(csv).slice(1))
+    if (l[5] === 'count' && l[6] !== '') expect(Number(l[6])).toBeGreaterThanOrEqual(10);
+}
+
+const reportOptions = () => bundleReportOptions(bundle, [WEEK]);
+const cellOf = (report: StatsReport, table: string, row: string, column: string) => {
+  const t = report.tables.find((x) => x.id === table)!;
+  return t.rows.find((r) => r.id === row)!.cells[t.columns.findIndex((c) => c.id === column)]!;
+};
 
 describe('NGO report from scripted conversations', () => {
   it('a single conversation never appears as a count of 1 (nor any count under 10) anywhere', async () => {
@@ -111,17 +132,18 @@ describe('NGO report from scripted conversations', () => {
     expect(raw[0]!.counts['c|id|mfmw2026|telegram|forced_labour_signs']).toBe(1);
     expect(raw[0]!.counts['i|id|retention_of_documents']).toBe(1);
     expect(raw[0]!.counts['s|id']).toBe(1);
+    expect(raw[0]!.counts['q|id|passport']).toBe(1);
     // ... and the report shows no number under 10, nor her campaign code.
-    const report = await readStatsReport(counter, { weeks: [WEEK], languages: bundle.localeCodes, indicators: [...bundle.indicators.keys()] });
+    const report = await readStatsReport(counter, reportOptions());
     const csv = formatReportCsv(report);
     const text = formatReportText(report);
-    for (const v of printedValues(csv)) expect(v).toMatch(SAFE);
-    expect(printedValues(csv)).not.toContain('1');
+    expectSafe(csv);
+    expect(printedValues(csv).map(([v]) => v)).not.toContain('1');
     expect(csv).not.toContain('mfmw2026');
     expect(text).not.toContain('mfmw2026');
     // In the text tables, no cell is a lone small number either.
-    for (const line of text.split('\n').filter((l) => l.startsWith(WEEK) || l.startsWith('-') || l.startsWith('('))) {
-      for (const cell of line.split(/\s{2,}/).slice(1)) expect(cell.trim()).toMatch(/^(<10|x|[1-9]\d+|\d+%|[a-z_-]+|[a-zA-Z-]+)$/);
+    for (const line of text.split('\n').filter((l) => / {2}/.test(l))) {
+      for (const cell of line.split(/\s{2,}/).slice(1)) expect(cell.trim()).not.toMatch(/^\d$/);
     }
   });
 
@@ -129,7 +151,13 @@ describe('NGO report from scripted conversations', () => {
     const { core, counter } = countedCore();
     await batch(core);
     // Each scripted conversation reached the result at the level it was written for (the early exit did not).
-    expect((await counter.readWeeks([WEEK]))[0]!.counts).toEqual({
+    const counts = (await counter.readWeeks([WEEK]))[0]!.counts;
+    // Where workers stop: everyone reached the first question; the early exit reached "wages" and no further.
+    expect(counts['q|id|passport']).toBe(26);
+    expect(counts['q|tl|passport']).toBe(13);
+    expect(counts['q|en|wages']).toBe(1);
+    expect(counts['q|en|rest_day']).toBeUndefined();
+    expect(Object.fromEntries(Object.entries(counts).filter(([f]) => !f.startsWith('q|')))).toEqual({
       's|id': 26,
       'c|id|mfmw2026|telegram|no_signs': 14,
       'c|id|mfmw2026|telegram|rights_violations': 4,
@@ -148,26 +176,33 @@ describe('NGO report from scripted conversations', () => {
       'x|en': 1,
     });
 
-    const report = await readStatsReport(counter, { weeks: [WEEK], languages: bundle.localeCodes, indicators: [...bundle.indicators.keys()] });
-    const byLevel = report.tables.find((t) => t.id === 'completions_by_level')!;
-    const row = (lang: string) => Object.fromEntries(byLevel.columns.map((c, i) => [c, byLevel.rows.find((r) => r.labels[1] === lang)!.cells[i]]));
-    expect(row('id')).toEqual({ urgent: '<10', forced_labour_signs: '<10', rights_violations: '<10', no_signs: '14', all: '26' });
-    // tl: 11 + 2 = 13; printing 11 or 13 would give the 2 away, so one of them is hidden too.
-    expect(row('tl').forced_labour_signs).toBe('<10');
-    expect([row('tl').no_signs, row('tl').all]).toContain('x');
-    expect(row('en').all).toBe('<10');
-
-    const campaigns = report.tables.find((t) => t.id === 'completions_by_campaign')!;
-    expect(campaigns.rows.find((r) => r.labels[0] === 'mfmw2026')!.cells.at(-1)).toBe('26');
+    const report = await readStatsReport(counter, reportOptions());
+    // The whole period: 39 of the 40 who started finished; the early exit is one of the "<10".
+    expect(cellOf(report, 'summary_by_language', 'id', 'completed')).toEqual({ value: 26 });
+    expect(cellOf(report, 'summary_by_language', 'en', 'exited')).toEqual({
+      value: null,
+      suppressed: 'small',
+    });
+    expect(cellOf(report, 'summary_by_campaign', 'mfmw2026', 'completed')).toEqual({ value: 26 });
+    expect(cellOf(report, 'summary_by_level', 'no_signs', 'completed')).toEqual({ value: 25 });
+    expect(cellOf(report, 'summary_by_level', 'urgent', 'completed')).toEqual({
+      value: null,
+      suppressed: 'small',
+    });
+    // tl: 13 completions, 2 of them by Telegram; whatever shows, the 2 cannot be worked out.
+    expect(cellOf(report, 'summary_by_sign', 'retention_of_documents', 'share').suppressed).toBe('small');
+    expect(cellOf(report, 'funnel_by_question', 'passport', 'id')).toEqual({ value: 26 });
 
     const csv = formatReportCsv(report);
-    for (const v of printedValues(csv)) expect(v).toMatch(SAFE);
-    // No row with a printed total has exactly one hidden cell (it could be subtracted out).
-    for (const t of report.tables.filter((t) => t.columns.at(-1) === 'all')) {
+    expectSafe(csv);
+    // No row or column with a printed total has exactly one hidden count (it could be subtracted out).
+    for (const t of report.tables) {
+      const allColumn = t.columns.findIndex((c) => c.id === 'all');
+      if (allColumn < 0) continue;
       for (const r of t.rows) {
-        if (!/^\d+$/.test(r.cells.at(-1)!)) continue;
-        const hidden = r.cells.slice(0, -1).filter((c) => !/^\d+$/.test(c));
-        expect(hidden.length, `${t.id} ${r.labels.join(' ')}`).not.toBe(1);
+        if (r.cells[allColumn]!.value === null) continue;
+        const hidden = r.cells.slice(0, allColumn).filter((c) => c.value === null);
+        expect(hidden.length, `${t.id} ${r.id}`).not.toBe(1);
       }
     }
   });
@@ -188,34 +223,84 @@ describe('npm run stats (runStatsCommand)', () => {
     });
     expect(done?.csvPath).toBe(join(dir, 'out.csv'));
     const csv = readFileSync(join(dir, 'out.csv'), 'utf8');
-    expect(csv.split('\n')[0]).toBe('table,week,language,campaign,indicator,measure,value');
-    expect(csv).toContain(`completions_by_level,${WEEK},id,,,no_signs,14`);
-    expect(csv).toContain(`completions_by_level,${WEEK},id,,,all,26`);
-    expect(printed).toContain('Completed assessments by week, language and result');
-    expect(printed).toMatch(new RegExp(`${WEEK}\\s+id\\s+<10\\s+<10\\s+<10\\s+14\\s+26\\n`));
-    // The text row and the CSV lines say the same.
-    const csvRow = csv
+    expect(csv.split('\n')[0]).toBe('table,row_id,row_name,column_id,column_name,unit,value,suppressed');
+    expect(csv).toContain('summary_by_language,id,Indonesian,completed,Completed,count,26,\n');
+    expect(csv).toContain(
+      'summary_by_level,urgent,Urgent: may be in danger now,completed,Completed,count,,<10\n',
+    );
+    expect(printed.indexOf('=== Whole period')).toBeLessThan(printed.indexOf('=== Week by week'));
+    expect(printed).toMatch(/\nIndonesian +26 +26 +<10\n/);
+    // The text rows and the CSV lines say the same.
+    const csvRow = parseCsv(csv)
+      .filter((l) => l[0] === 'summary_by_language' && l[1] === 'tl')
+      .map((l) => (l[6] === '' ? (l[7] === '<10' ? '<10' : 'x') : l[5] === 'percent' ? `${l[6]}%` : l[6]));
+    const textRow = printed
       .split('\n')
-      .filter((l) => l.startsWith(`completions_by_level,${WEEK},tl,`))
-      .map((l) => l.split(',').at(-1));
-    const textRow = printed.split('\n').find((l) => new RegExp(`^${WEEK}\\s+tl\\s`).test(l))!.trim().split(/\s+/).slice(2);
+      .find((l) => l.startsWith('Filipino '))!
+      .trim()
+      .split(/\s+/)
+      .slice(1);
     expect(textRow).toEqual(csvRow);
     expect(printed).toContain(`CSV written to ${join(dir, 'out.csv')}`);
     // Three weeks were asked for: the two before have rows too (all "<10"), never a missing row.
-    expect(new Set(csv.split('\n').slice(1, -1).map((l) => l.split(',')[1]).filter(Boolean)).size).toBe(3);
+    expect(parseCsv(csv).filter((l) => l[0] === 'weekly_totals' && l[3] === 'completed')).toHaveLength(4);
   });
 
-  it.each([['0'], ['105'], ['two'], ['2.5']])('refuses --weeks %s with a plain message, before reading anything', async (weeks) => {
-    let opened = false;
+  it('--lang names signs, results, channels and languages in that language; ids stay', async () => {
+    const { core, counter } = countedCore();
+    await batch(core);
+    const dir = mkdtempSync(join(tmpdir(), 'stats-'));
+    let printed = '';
+    await runStatsCommand({
+      argv: ['--lang', 'id', '--csv', join(dir, 'id.csv')],
+      bundle,
+      openCounter: async () => counter,
+      write: (t) => (printed += t),
+      now: NOW,
+    });
+    const csv = readFileSync(join(dir, 'id.csv'), 'utf8');
+    const t = new Translator(bundle);
+    expect(csv).toContain(
+      `summary_by_sign,retention_of_documents,${t.t('id', 'indicator.retention_of_documents.name')},`,
+    );
+    expect(csv).toContain(`summary_by_level,urgent,${t.t('id', 'stats.level.urgent')},`);
+    expect(csv).toContain('summary_by_language,id,Indonesia,');
+    expect(printed).toContain(t.t('id', 'stats.no_campaign'));
     await expect(
-      runStatsCommand({ argv: ['--weeks', weeks], bundle, openCounter: async () => ((opened = true), new MemoryStatsCounter()), write: () => {} }),
-    ).rejects.toThrow(new StatsCommandError(`--weeks must be a whole number from 1 to 104 (got "${weeks}").`));
-    expect(opened).toBe(false);
+      runStatsCommand({ argv: ['--lang', 'xx'], bundle, openCounter: async () => counter, write: () => {} }),
+    ).rejects.toThrow(
+      new StatsCommandError(
+        `--lang must be one of the bot's languages: ${bundle.localeCodes.join(', ')} (got "xx").`,
+      ),
+    );
   });
+
+  it.each([['0'], ['105'], ['two'], ['2.5']])(
+    'refuses --weeks %s with a plain message, before reading anything',
+    async (weeks) => {
+      let opened = false;
+      await expect(
+        runStatsCommand({
+          argv: ['--weeks', weeks],
+          bundle,
+          openCounter: async () => ((opened = true), new MemoryStatsCounter()),
+          write: () => {},
+        }),
+      ).rejects.toThrow(
+        new StatsCommandError(`--weeks must be a whole number from 1 to 104 (got "${weeks}").`),
+      );
+      expect(opened).toBe(false);
+    },
+  );
 
   it('refuses an unknown option and shows how to use it', async () => {
     await expect(
-      runStatsCommand({ argv: ['--k', '2'], bundle, openCounter: async () => new MemoryStatsCounter(), write: () => {} }),
+      runStatsCommand({
+        argv: ['--k', '2'],
+        bundle,
+        openCounter: async () => new MemoryStatsCounter(),
+        write: () => {},
+      }),
     ).rejects.toThrow(/Unknown option '--k'[\s\S]*npm run stats -- \[--weeks 8\]/);
   });
 });
