@@ -1,7 +1,6 @@
-import { initialTransition, transition } from 'xstate';
 import type { Bundle, Flow, Step } from './bundle.js';
 import { quickContacts, recommendContacts, summaryContacts, urgentContacts } from './contacts.js';
-import { compileFlow, urgentStepId, type FlowContext, type FlowMachine } from './flow/compile.js';
+import { compileFlow, FlowMoves, urgentStepId, type FlowAction, type FlowContext } from './flow/compile.js';
 import type { Translator } from './i18n.js';
 import { MAX_TEXT_INPUT, normaliseText, slashCommand, typedNumber } from './input.js';
 import { scoreAnswers, type Assessment } from './scoring.js';
@@ -109,7 +108,12 @@ function systemChoice(id: string): ChoiceIntent {
 
 /** Runs conversations: one pure function from (snapshot, input) to (snapshot, intents). No I/O. */
 export class Engine {
-  private readonly machines = new Map<string, FlowMachine>();
+  /** Per flow: its compiled machine's transitions, worked out once each (no actor per turn). */
+  private readonly machines = new Map<string, FlowMoves>();
+  /** Question intents per step (they never change while the engine lives): built once, shared. */
+  private readonly questions = new WeakMap<Step, Extract<Intent, { type: 'question' }>>();
+  /** The questions the engine adds (language, urgent help, resume, result), per kind and step id. */
+  private readonly added = new Map<string, Extract<Intent, { type: 'question' }>>();
   /** Per flow, step and language: normalised word -> choice id. Built on first use. */
   private readonly wordIndex = new Map<string, Map<string, string>>();
   private readonly commandWords = new Map<string, Command>();
@@ -119,7 +123,8 @@ export class Engine {
     readonly translator: Translator,
     readonly options: EngineOptions,
   ) {
-    for (const flow of bundle.flows.values()) this.machines.set(flow.id, compileFlow(flow, bundle.localeCodes));
+    for (const flow of bundle.flows.values())
+      this.machines.set(flow.id, new FlowMoves(compileFlow(flow, bundle.localeCodes)));
     // Command words of every language work in every session: she may type "exit" in English anywhere.
     for (const lang of bundle.localeCodes) {
       for (const c of COMMANDS) {
@@ -160,7 +165,8 @@ export class Engine {
     }
 
     if (!session) {
-      if (input.kind === 'start' || input.kind === 'open') return this.startSession(this.validStart(input), now, intents);
+      if (input.kind === 'start' || input.kind === 'open')
+        return this.startSession(this.validStart(input), now, intents);
       // She was mid-conversation (an answer button of an old question, a reply to one) but her
       // session is gone (it expired, or the store restarted empty): say so, then start again.
       if ((input.kind === 'choice' && input.step !== undefined) || (input.kind === 'text' && input.reply)) {
@@ -172,39 +178,67 @@ export class Engine {
 
     if (input.kind === 'start') {
       const start = this.validStart(input);
-      return this.startSession({ lang: start.lang ?? session.lang, campaign: start.campaign ?? session.campaign }, now, intents);
+      return this.startSession(
+        { lang: start.lang ?? session.lang, campaign: start.campaign ?? session.campaign },
+        now,
+        intents,
+      );
     }
 
     switch (command) {
       case 'restart':
         return this.restart(session, now);
       case 'language':
-        return this.changed({ ...session, overlay: 'language', updated: now }, [this.languageQuestion(session.step)]);
+        return this.changed({ ...session, overlay: 'language', updated: now }, [
+          this.languageQuestion(session.step),
+        ]);
       case 'contacts':
       case 'help':
-        return this.unchanged(session, [...this.commandIntents(command, session.lang), ...this.askCurrent(session)]);
+        return this.unchanged(session, [
+          ...this.commandIntents(command, session.lang),
+          ...this.askCurrent(session),
+        ]);
       case 'unknown':
-        return this.unchanged(session, [{ type: 'message', key: 'input.unknown_command' }, ...this.askCurrent(session)]);
+        return this.unchanged(session, [
+          { type: 'message', key: 'input.unknown_command' },
+          ...this.askCurrent(session),
+        ]);
     }
 
     if (input.kind === 'open') return this.unchanged(session, this.askCurrent(session));
     if (input.kind === 'unsupported') {
-      return this.unchanged(session, [{ type: 'message', key: 'input.non_text' }, ...this.askCurrent(session)]);
+      return this.unchanged(session, [
+        { type: 'message', key: 'input.non_text' },
+        ...this.askCurrent(session),
+      ]);
     }
 
     // Back after a long pause: ask before going on (her phone may have been checked in between).
     if (!session.overlay && now - session.updated > this.options.resumeAfterMs && this.isMidway(session)) {
-      return this.changed({ ...session, overlay: 'resume', updated: now }, [this.resumeQuestion(session.step)]);
+      return this.changed({ ...session, overlay: 'resume', updated: now }, [
+        this.resumeQuestion(session.step),
+      ]);
     }
 
     const current = this.currentQuestion(session);
     if (input.kind === 'choice' && input.step !== undefined && input.step !== current.step) {
-      return this.unchanged(session, [{ type: 'message', key: 'input.old_button' }, ...this.askCurrent(session)]);
+      return this.unchanged(session, [
+        { type: 'message', key: 'input.old_button' },
+        ...this.askCurrent(session),
+      ]);
     }
-    const choiceId = input.kind === 'choice' ? input.id : input.kind === 'text' ? this.matchChoice(current, input.text, session.lang) : undefined;
+    const choiceId =
+      input.kind === 'choice'
+        ? input.id
+        : input.kind === 'text'
+          ? this.matchChoice(current, input.text, session.lang)
+          : undefined;
     const choice = choiceId === undefined ? undefined : current.choices.find((c) => c.id === choiceId);
     if (!choice) {
-      return this.unchanged(session, [{ type: 'message', key: 'input.tap_a_choice' }, ...this.askCurrent(session)]);
+      return this.unchanged(session, [
+        { type: 'message', key: 'input.tap_a_choice' },
+        ...this.askCurrent(session),
+      ]);
     }
 
     if (session.overlay === 'language') {
@@ -227,13 +261,19 @@ export class Engine {
       if (system === 'restart') return this.restart(session, now);
       if (system === 'exit') return this.turn(session, { kind: 'command', command: 'exit' }, now);
       if (system === 'contacts') {
-        return this.unchanged(session, [...this.commandIntents('contacts', session.lang), ...this.askCurrent(session)]);
+        return this.unchanged(session, [
+          ...this.commandIntents('contacts', session.lang),
+          ...this.askCurrent(session),
+        ]);
       }
       if (system === 'details' && step?.type === 'result') {
         const flow = this.flowOf(session);
         const assessment = scoreAnswers(flow, session.answers, this.bundle.indicators);
         const contacts = recommendContacts(this.bundle, assessment, session.lang ?? 'en', now);
-        return this.unchanged(session, [{ type: 'details', assessment, contacts }, ...this.askCurrent(session)]);
+        return this.unchanged(session, [
+          { type: 'details', assessment, contacts },
+          ...this.askCurrent(session),
+        ]);
       }
     }
     return this.send(session, { type: 'CHOOSE', choice: choice.id }, now);
@@ -254,39 +294,46 @@ export class Engine {
     const step = flow.steps.get(session.step);
     if (step?.type === 'question') return this.questionIntent(step);
     if (step?.type === 'language') return this.languageQuestion(step.id);
-    return {
+    return this.addedQuestion('result', session.step, () => ({
       type: 'question',
       step: session.step,
       key: 'result.next',
       indicators: [],
       choices: ['details', 'contacts', 'restart', 'exit'].map((id) => systemChoice(id)),
-    };
+    }));
   }
 
   // === Turn helpers
 
-  private startSession(start: { lang?: string | null; campaign?: string }, now: number, before: Intent[]): TurnResult {
+  private startSession(
+    start: { lang?: string | null; campaign?: string },
+    now: number,
+    before: Intent[],
+  ): TurnResult {
     const flow = this.defaultFlow;
-    const machine = this.machines.get(flow.id)!;
     const lang = start.lang ?? null;
-    const [snap, actions] = initialTransition(machine, { lang });
+    const first = this.machines.get(flow.id)!.start(lang);
+    if (!first) throw new Error(`flow ${flow.id} cannot start`);
     const session: Snapshot = {
       v: 1,
       flow: flow.id,
       ver: flow.version,
       hash: flow.hash,
-      step: String(snap.value),
+      step: first.step,
       answers: {},
       lang,
       ...(start.campaign ? { campaign: start.campaign } : {}),
       started: now,
       updated: now,
     };
-    const result = this.afterTransition(session, snap.context, String(snap.value), actions, now);
+    const result = this.afterTransition(session, first.context, first.step, first.actions, now);
     return {
       ...result,
       intents: [...before, ...result.intents],
-      events: [{ type: 'started', lang, ...(start.campaign ? { campaign: start.campaign } : {}) }, ...result.events],
+      events: [
+        { type: 'started', lang, ...(start.campaign ? { campaign: start.campaign } : {}) },
+        ...result.events,
+      ],
       changed: true,
     };
   }
@@ -294,46 +341,58 @@ export class Engine {
   private restart(session: Snapshot, now: number): TurnResult {
     const result = this.send({ ...session, overlay: undefined }, { type: 'RESTART' }, now);
     if (result.snapshot) result.snapshot.started = now;
-    return { ...result, events: [{ type: 'started', lang: session.lang, ...(session.campaign ? { campaign: session.campaign } : {}) }, ...result.events] };
+    return {
+      ...result,
+      events: [
+        { type: 'started', lang: session.lang, ...(session.campaign ? { campaign: session.campaign } : {}) },
+        ...result.events,
+      ],
+    };
   }
 
-  private send(session: Snapshot, event: { type: 'CHOOSE'; choice: string } | { type: 'RESTART' }, now: number): TurnResult {
-    const machine = this.machines.get(session.flow)!;
-    let restored;
-    try {
-      restored = machine.resolveState({ value: session.step, context: { answers: session.answers, lang: session.lang } });
-    } catch {
-      restored = undefined;
-    }
+  private send(
+    session: Snapshot,
+    event: { type: 'CHOOSE'; choice: string } | { type: 'RESTART' },
+    now: number,
+  ): TurnResult {
+    const moved = this.machines
+      .get(session.flow)
+      ?.next(session.step, { answers: session.answers, lang: session.lang }, event);
     // A snapshot that does not fit the machine (should not happen once the hash matches): start again politely.
-    if (!restored || restored.status === 'error') {
-      return this.startSession({ lang: session.lang, campaign: session.campaign }, now, [{ type: 'message', key: 'session.flow_updated' }]);
-    }
-    const [snap, actions] = transition(machine, restored, event);
-    if (snap.status === 'error') {
-      return this.startSession({ lang: session.lang, campaign: session.campaign }, now, [{ type: 'message', key: 'session.flow_updated' }]);
+    if (!moved) {
+      return this.startSession({ lang: session.lang, campaign: session.campaign }, now, [
+        { type: 'message', key: 'session.flow_updated' },
+      ]);
     }
     const base: Snapshot = { ...session };
     delete base.overlay;
-    return this.afterTransition(base, snap.context, String(snap.value), actions, now);
+    return this.afterTransition(base, moved.context, moved.step, moved.actions, now);
   }
 
   private afterTransition(
     session: Snapshot,
     context: FlowContext,
     step: string,
-    actions: readonly { type: string; params?: unknown }[],
+    actions: readonly FlowAction[],
     now: number,
   ): TurnResult {
     const flow = this.flowOf(session);
     const intents: Intent[] = [];
     const events: TurnEvent[] = [];
-    let next: Snapshot | null = { ...session, step, answers: context.answers, lang: context.lang, updated: now };
+    let next: Snapshot | null = {
+      ...session,
+      step,
+      answers: context.answers,
+      lang: context.lang,
+      updated: now,
+    };
     for (const action of actions) {
-      const params = (action.params ?? {}) as { step: string; choice?: string };
+      const params = action.params;
       switch (action.type) {
         case 'ask':
-          intents.push(this.questionIntent(flow.steps.get(params.step) as Extract<Step, { type: 'question' }>));
+          intents.push(
+            this.questionIntent(flow.steps.get(params.step) as Extract<Step, { type: 'question' }>),
+          );
           break;
         case 'askLanguage':
           intents.push(this.languageQuestion(params.step));
@@ -344,7 +403,11 @@ export class Engine {
         case 'urgent': {
           const s = flow.steps.get(params.step);
           const choice = s?.type === 'question' ? s.choices.find((c) => c.id === params.choice) : undefined;
-          const contacts = urgentContacts(this.bundle, choice?.contacts.length ? choice.contacts : this.bundle.contacts.recommend.urgent, now);
+          const contacts = urgentContacts(
+            this.bundle,
+            choice?.contacts.length ? choice.contacts : this.bundle.contacts.recommend.urgent,
+            now,
+          );
           intents.push({ type: 'message', key: 'urgent.text', contacts });
           intents.push(this.urgentQuestion(urgentStepId(params.step, params.choice ?? '')));
           break;
@@ -399,6 +462,28 @@ export class Engine {
   // === Questions
 
   private questionIntent(step: Extract<Step, { type: 'question' }>): Extract<Intent, { type: 'question' }> {
+    let intent = this.questions.get(step);
+    if (!intent) {
+      intent = this.buildQuestionIntent(step);
+      this.questions.set(step, intent);
+    }
+    return intent;
+  }
+
+  /** An added question, built once per kind and step (steps are checked before: the map stays small). */
+  private addedQuestion(kind: string, step: string, build: () => Extract<Intent, { type: 'question' }>) {
+    const key = `${kind}\u0000${step}`;
+    let intent = this.added.get(key);
+    if (!intent) {
+      intent = build();
+      if (this.added.size < 10_000) this.added.set(key, intent);
+    }
+    return intent;
+  }
+
+  private buildQuestionIntent(
+    step: Extract<Step, { type: 'question' }>,
+  ): Extract<Intent, { type: 'question' }> {
     const indicators = [...new Set(step.choices.flatMap((c) => Object.keys(c.signals)))];
     return {
       type: 'question',
@@ -416,6 +501,10 @@ export class Engine {
   }
 
   private languageQuestion(step: string): Extract<Intent, { type: 'question' }> {
+    return this.addedQuestion('language', step, () => this.buildLanguageQuestion(step));
+  }
+
+  private buildLanguageQuestion(step: string): Extract<Intent, { type: 'question' }> {
     const flow = this.defaultFlow;
     const langStep = [...flow.steps.values()].find((s) => s.type === 'language');
     return {
@@ -435,23 +524,23 @@ export class Engine {
   }
 
   private urgentQuestion(step: string): Extract<Intent, { type: 'question' }> {
-    return {
+    return this.addedQuestion('urgent', step, () => ({
       type: 'question',
       step,
       key: 'urgent.continue',
       indicators: [],
       choices: ['continue', 'contacts', 'exit'].map((id) => systemChoice(id)),
-    };
+    }));
   }
 
   private resumeQuestion(step: string): Extract<Intent, { type: 'question' }> {
-    return {
+    return this.addedQuestion('resume', step, () => ({
       type: 'question',
       step,
       key: 'session.resume_question',
       indicators: [],
       choices: ['resume', 'restart'].map((id) => systemChoice(id)),
-    };
+    }));
   }
 
   // === Understanding typed text
@@ -474,7 +563,11 @@ export class Engine {
   }
 
   /** Matches typed text to a choice: its number, its label, its accepted words or its id. */
-  private matchChoice(question: Extract<Intent, { type: 'question' }>, text: string, lang: string | null): string | undefined {
+  private matchChoice(
+    question: Extract<Intent, { type: 'question' }>,
+    text: string,
+    lang: string | null,
+  ): string | undefined {
     if (text.length > MAX_TEXT_INPUT) return undefined;
     const n = typedNumber(text);
     const byNumber = n === undefined ? undefined : question.choices[n - 1]?.id;
@@ -500,7 +593,9 @@ export class Engine {
         // A language in the language menu is also chosen by its typed names (`language.words` of that language).
         const candidates = [
           this.translator.t(labelLang, c.label),
-          ...(c.labelLang ? this.translator.words(c.labelLang, 'language.words') : this.translator.words(l, wordsKeyOf(c.id) ?? `words.${c.label}`)),
+          ...(c.labelLang
+            ? this.translator.words(c.labelLang, 'language.words')
+            : this.translator.words(l, wordsKeyOf(c.id) ?? `words.${c.label}`)),
           c.id,
         ];
         for (const w of candidates) {
@@ -521,7 +616,8 @@ export class Engine {
 
   private isCurrent(session: Snapshot): boolean {
     const flow = this.bundle.flows.get(session.flow);
-    if (session.v !== 1 || flow === undefined || flow.version !== session.ver || flow.hash !== session.hash) return false;
+    if (session.v !== 1 || flow === undefined || flow.version !== session.ver || flow.hash !== session.hash)
+      return false;
     // The step must exist: a snapshot restored into a machine without that state would sit in error.
     const urgent = /^(.+)!urgent!(.+)$/.exec(session.step);
     if (urgent) {
