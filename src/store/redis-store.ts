@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createClient, createCluster } from 'redis';
 import type { Logger } from '../log.js';
+import { decodeRecord, encodeRecord } from './session-codec.js';
 import {
+  firstVersion,
   StoreUnavailableError,
   type SessionRecord,
   type SessionStore,
+  type SwapResult,
   type Versioned,
 } from './session-store.js';
 
@@ -54,33 +57,60 @@ const CLUSTER_REBUILD_MIN_MS = 1000;
 // === Stored format
 
 /*
- * One Redis string per chat: "<version>|<record JSON>". One GET reads value and version together,
- * and the compare-and-set script below can check the version without decoding the JSON.
- * A value that does not start with a version is treated as absent (version 0), so a damaged key
- * is replaced by the next turn instead of locking the chat out until it expires.
+ * One Redis string per chat: "<version>|<record>" (the record as src/store/session-codec.ts writes
+ * it). One GET reads value and version together, and the compare-and-set script below can check
+ * the version without decoding the record. A value that does not start with a version is treated
+ * as absent (version 0), so a damaged key is replaced by the next turn instead of locking the chat
+ * out until it expires.
  */
 const VERSIONED = /^(\d+)\|/;
 
 /**
  * Compare-and-set with TTL in one atomic step. KEYS[1] = session key; ARGV[1] = expected version
- * (0: only if absent); ARGV[2] = record JSON; ARGV[3] = TTL in whole seconds (> 0).
- * Returns 1 when written, 0 when another writer changed the key first.
+ * (0: only if absent); ARGV[2] = the record; ARGV[3] = TTL in whole seconds (> 0); ARGV[4] = the
+ * version of a new record (random, so a chat that starts again never reuses a version).
+ * Returns the new version when written; when not, what is stored (or 0 when nothing is), so the
+ * caller retries on it without another round trip.
  * Inside Lua, SET takes Redis's own positional arguments ('EX', n); the node-redis caveat about
  * positional EX applies to `client.set`, which this store never uses.
  */
-const CAS_WRITE_SCRIPT = `
+const SWAP_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
 local version = 0
 if current then
   version = tonumber(string.match(current, '^(%d+)|')) or 0
 end
 if version ~= tonumber(ARGV[1]) then
+  if current then
+    return current
+  end
   return 0
 end
-redis.call('SET', KEYS[1], (version + 1) .. '|' .. ARGV[2], 'EX', ARGV[3])
-return 1
+local nextVersion = version + 1
+if version == 0 then
+  nextVersion = tonumber(ARGV[4])
+end
+redis.call('SET', KEYS[1], string.format('%d', nextVersion) .. '|' .. ARGV[2], 'EX', ARGV[3])
+return nextVersion
 `;
-const CAS_WRITE_SHA1 = createHash('sha1').update(CAS_WRITE_SCRIPT).digest('hex');
+
+/** Removes the key and hands back what it held, in one step (GETDEL needs Redis 6.2; this runs on any). */
+const TAKE_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  redis.call('DEL', KEYS[1])
+end
+return current
+`;
+
+/** A Lua script and its SHA1 (EVALSHA sends the digest, not the script). */
+interface Script {
+  source: string;
+  sha1: string;
+}
+const script = (source: string): Script => ({ source, sha1: createHash('sha1').update(source).digest('hex') });
+const SWAP = script(SWAP_SCRIPT);
+const TAKE = script(TAKE_SCRIPT);
 
 // === Reconnecting
 
@@ -163,14 +193,7 @@ export class RedisSessionStore implements SessionStore {
 
   async read(chatRef: string): Promise<Versioned<SessionRecord> | null> {
     const stored = await this.command('read', (client) => client.get(this.keyOf(chatRef)));
-    if (stored === null) return null;
-    const head = VERSIONED.exec(stored);
-    if (!head) return null; // damaged: absent, and the script overwrites it (see above)
-    try {
-      return { value: JSON.parse(stored.slice(head[0].length)) as SessionRecord, version: Number(head[1]) };
-    } catch (err) {
-      throw unavailable('decode', err);
-    }
+    return stored === null ? null : parseStored(stored);
   }
 
   async write(
@@ -179,18 +202,37 @@ export class RedisSessionStore implements SessionStore {
     expectedVersion: number,
     ttlSeconds: number,
   ): Promise<boolean> {
+    return (await this.swap(chatRef, value, expectedVersion, ttlSeconds)).written;
+  }
+
+  async swap(
+    chatRef: string,
+    value: SessionRecord,
+    expectedVersion: number,
+    ttlSeconds: number,
+  ): Promise<SwapResult> {
     if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
       throw new RangeError(`every session needs a positive TTL (got ${ttlSeconds})`);
     }
     const args = {
       keys: [this.keyOf(chatRef)],
-      arguments: [String(expectedVersion), JSON.stringify(value), String(Math.ceil(ttlSeconds))],
+      arguments: [String(expectedVersion), encodeRecord(value), String(Math.ceil(ttlSeconds)), String(firstVersion())],
     };
-    return (await this.command('write', (client) => runCasScript(client, args))) === 1;
+    const answer = await this.command('write', (client) => runScript(client, SWAP, args));
+    if (typeof answer === 'number') {
+      return answer > 0 ? { written: true, version: answer } : { written: false, current: null };
+    }
+    if (typeof answer === 'string') return { written: false, current: parseStored(answer) };
+    throw unavailable('write', new TypeError('unexpected answer to the compare-and-set'));
   }
 
   async delete(chatRef: string): Promise<void> {
     await this.command('delete', (client) => client.del(this.keyOf(chatRef)));
+  }
+
+  async take(chatRef: string): Promise<Versioned<SessionRecord> | null> {
+    const stored = await this.command('delete', (client) => runScript(client, TAKE, { keys: [this.keyOf(chatRef)], arguments: [] }));
+    return typeof stored === 'string' ? parseStored(stored) : null;
   }
 
   async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
@@ -350,14 +392,25 @@ export class RedisSessionStore implements SessionStore {
 }
 
 /** EVALSHA, sending the script with EVAL when Redis does not know it (first use, or after a restart). */
-async function runCasScript(client: Client, args: { keys: string[]; arguments: string[] }): Promise<unknown> {
+async function runScript(client: Client, script: Script, args: { keys: string[]; arguments: string[] }): Promise<unknown> {
   try {
-    return await client.evalSha(CAS_WRITE_SHA1, args);
+    return await client.evalSha(script.sha1, args);
   } catch (err) {
     if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
   }
-  // EVAL also puts the script in Redis's cache, so the next write goes by EVALSHA again.
-  return client.eval(CAS_WRITE_SCRIPT, args);
+  // EVAL also puts the script in Redis's cache, so the next call goes by EVALSHA again.
+  return client.eval(script.source, args);
+}
+
+/** "<version>|<record>" as stored; null for a damaged value (absent: the next write replaces it). */
+function parseStored(stored: string): Versioned<SessionRecord> | null {
+  const head = VERSIONED.exec(stored);
+  if (!head) return null;
+  try {
+    return { value: decodeRecord(stored.slice(head[0].length)), version: Number(head[1]) };
+  } catch (err) {
+    throw unavailable('decode', err);
+  }
 }
 
 /** `promise`, or a rejection after `ms` (calling `onTimeout` first). The late result is ignored. */
