@@ -10,7 +10,8 @@ import type { SessionStore } from './session-store.js';
  * silently lose every conversation at the next restart and split chats between instances.
  */
 export async function createSessionStore(
-  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> & Partial<Pick<Config, 'REDIS_TLS_CA_FILE' | 'REDIS_CLUSTER_NODES'>>,
+  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> &
+    Partial<Pick<Config, 'REDIS_TLS_CA_FILE' | 'REDIS_CLUSTER_NODES'>>,
   logger: Logger,
 ): Promise<SessionStore> {
   const cluster = config.REDIS_CLUSTER_NODES?.length ? config.REDIS_CLUSTER_NODES : undefined;
@@ -31,7 +32,10 @@ export async function createSessionStore(
       logger,
       tlsCa: redisTlsCa(config),
     });
-    logger.info({ [cluster ? 'redisCluster' : 'redis']: where, prefix: config.REDIS_PREFIX }, `sessions are kept in ${cluster ? 'a Redis Cluster' : 'Redis'}`);
+    logger.info(
+      { [cluster ? 'redisCluster' : 'redis']: where, prefix: config.REDIS_PREFIX },
+      `sessions are kept in ${cluster ? 'a Redis Cluster' : 'Redis'}`,
+    );
     return store;
   } catch (err) {
     if (err instanceof RedisAccessError) {
@@ -42,7 +46,10 @@ export async function createSessionStore(
       );
     }
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-    const reason = urls.reduce((text, url) => withoutSecrets(text, url), cause instanceof Error ? cause.message : String(cause));
+    const reason = urls.reduce(
+      (text, url) => withoutSecrets(text, url),
+      cause instanceof Error ? cause.message : String(cause),
+    );
     throw new ConfigError(
       `${setting} is set (${where}) but Redis does not answer there: ${reason}.\n` +
         `Start Redis, or correct ${setting}, or leave it empty to keep sessions in memory ` +
@@ -59,10 +66,14 @@ export async function createSessionStore(
 export function redisUrlWithoutSecrets(url: string): string {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
   if (!scheme && /\s/.test(url.trim())) {
-    throw new ConfigError('REDIS_URL is not a valid URL: it should look like redis://127.0.0.1:6379 (or rediss:// for TLS).');
+    throw new ConfigError(
+      'REDIS_URL is not a valid URL: it should look like redis://127.0.0.1:6379 (or rediss:// for TLS).',
+    );
   }
   if (!scheme || (scheme[1]!.toLowerCase() !== 'redis' && scheme[1]!.toLowerCase() !== 'rediss')) {
-    throw new ConfigError(`REDIS_URL must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379)${scheme ? ` (got "${scheme[1]}://")` : ''}.`);
+    throw new ConfigError(
+      `REDIS_URL must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379)${scheme ? ` (got "${scheme[1]}://")` : ''}.`,
+    );
   }
   const rest = url.slice(scheme[0].length);
   const at = rest.lastIndexOf('@');

@@ -1,5 +1,11 @@
 import { decodeRecord, encodeRecord } from './session-codec.js';
-import { firstVersion, type SessionRecord, type SessionStore, type SwapResult, type Versioned } from './session-store.js';
+import {
+  firstVersion,
+  type SessionRecord,
+  type SessionStore,
+  type SwapResult,
+  type Versioned,
+} from './session-store.js';
 
 /** Sessions kept at most by the memory store unless told otherwise (MEMORY_STORE_MAX_SESSIONS). */
 export const MEMORY_STORE_MAX_SESSIONS = 100_000;
@@ -18,7 +24,8 @@ export class MemorySessionStore implements SessionStore {
     private readonly now: () => number = Date.now,
     readonly maxSessions: number = MEMORY_STORE_MAX_SESSIONS,
   ) {
-    if (!Number.isInteger(maxSessions) || maxSessions < 1) throw new RangeError(`maxSessions must be a positive whole number (got ${maxSessions})`);
+    if (!Number.isInteger(maxSessions) || maxSessions < 1)
+      throw new RangeError(`maxSessions must be a positive whole number (got ${maxSessions})`);
     // Expired entries are also dropped on read; the sweep keeps memory flat for abandoned chats.
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
@@ -28,12 +35,23 @@ export class MemorySessionStore implements SessionStore {
     return this.versioned(key);
   }
 
-  async write(key: string, value: SessionRecord, expectedVersion: number, ttlSeconds: number): Promise<boolean> {
+  async write(
+    key: string,
+    value: SessionRecord,
+    expectedVersion: number,
+    ttlSeconds: number,
+  ): Promise<boolean> {
     return (await this.swap(key, value, expectedVersion, ttlSeconds)).written;
   }
 
-  async swap(key: string, value: SessionRecord, expectedVersion: number, ttlSeconds: number): Promise<SwapResult> {
-    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`every session needs a positive TTL (got ${ttlSeconds})`);
+  async swap(
+    key: string,
+    value: SessionRecord,
+    expectedVersion: number,
+    ttlSeconds: number,
+  ): Promise<SwapResult> {
+    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
+      throw new RangeError(`every session needs a positive TTL (got ${ttlSeconds})`);
     // Check and set with no await in between: two overlapping writes cannot both win.
     const stored = this.live(key)?.version ?? 0;
     if (stored !== expectedVersion) return { written: false, current: this.versioned(key) };

@@ -20,7 +20,9 @@ export function encodeRecord(record: SessionRecord): string {
   const s = record.s;
   const answers = Object.entries(s.answers);
   // Ids outside the flow's id rules cannot be joined safely: kept as an object then.
-  const joined = answers.every(([k, v]) => ID.test(k) && ID.test(v)) ? answers.map(([k, v]) => `${k}=${v}`).join(';') : s.answers;
+  const joined = answers.every(([k, v]) => ID.test(k) && ID.test(v))
+    ? answers.map(([k, v]) => `${k}=${v}`).join(';')
+    : s.answers;
   const fields: unknown[] = [
     FORMAT,
     s.flow,
@@ -47,21 +49,22 @@ export function decodeRecord(text: string): SessionRecord {
     if (value && typeof value === 'object' && 's' in value) return value as SessionRecord; // the format before
     throw new TypeError('not a session record');
   }
-  const [format, flow, ver, hash, step, answers, lang, started36, since36, m, k, overlay, campaign] = value as [
-    number,
-    string,
-    number,
-    string,
-    string,
-    string | Record<string, string>,
-    string | 0,
-    string,
-    string,
-    MessageIdGroup[] | 0 | undefined,
-    number | 0 | undefined,
-    Snapshot['overlay'] | 0 | undefined,
-    string | 0 | undefined,
-  ];
+  const [format, flow, ver, hash, step, answers, lang, started36, since36, m, k, overlay, campaign] =
+    value as [
+      number,
+      string,
+      number,
+      string,
+      string,
+      string | Record<string, string>,
+      string | 0,
+      string,
+      string,
+      MessageIdGroup[] | 0 | undefined,
+      number | 0 | undefined,
+      Snapshot['overlay'] | 0 | undefined,
+      string | 0 | undefined,
+    ];
   if (format !== FORMAT) throw new TypeError('unknown session record format');
   const started = parseInt(started36, 36);
   const s: Snapshot = {

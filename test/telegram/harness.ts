@@ -36,9 +36,15 @@ export class RecordingStore implements SessionStore {
    * Goes through `read` and `write`, so a test that makes either fail (vi.spyOn) makes every way of
    * reaching the store fail, as a real outage would.
    */
-  async swap(key: string, value: SessionRecord, expectedVersion: number, ttlSeconds: number): Promise<SwapResult> {
+  async swap(
+    key: string,
+    value: SessionRecord,
+    expectedVersion: number,
+    ttlSeconds: number,
+  ): Promise<SwapResult> {
     await this.read(key);
-    if (await this.write(key, value, expectedVersion, ttlSeconds)) return { written: true, version: (await this.inner.read(key))!.version };
+    if (await this.write(key, value, expectedVersion, ttlSeconds))
+      return { written: true, version: (await this.inner.read(key))!.version };
     return { written: false, current: await this.inner.read(key) };
   }
   async delete(key: string): Promise<void> {

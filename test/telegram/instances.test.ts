@@ -4,7 +4,13 @@ import { chatRef } from '../../src/privacy.js';
 import { MemorySessionStore } from '../../src/store/memory-store.js';
 import { RedisSessionStore } from '../../src/store/redis-store.js';
 import type { SessionStore } from '../../src/store/session-store.js';
-import { deleteKeysUnder, describeWithRedis, inspectorClient, TEST_REDIS_URL, uniqueTestPrefix } from '../helpers/redis.js';
+import {
+  deleteKeysUnder,
+  describeWithRedis,
+  inspectorClient,
+  TEST_REDIS_URL,
+  uniqueTestPrefix,
+} from '../helpers/redis.js';
 import { newUser, TelegramHarness, TEST_SECRET } from './harness.js';
 
 describe('two bot instances sharing one store (webhook mode behind a load balancer)', () => {
@@ -23,7 +29,9 @@ describe('two bot instances sharing one store (webhook mode behind a load balanc
     // And back: the question b sent loses its buttons when a handles the next answer.
     const next = b.fake.lastQuestion(user.id)!;
     await a.say(user, '1');
-    expect(a.fake.callsOf('editMessageReplyMarkup').map((c) => Number(c.payload.message_id))).toContain(next.id);
+    expect(a.fake.callsOf('editMessageReplyMarkup').map((c) => Number(c.payload.message_id))).toContain(
+      next.id,
+    );
   });
 });
 
@@ -33,7 +41,10 @@ describe('two bot instances sharing one store (webhook mode behind a load balanc
  * what the next turn runs on, with the memory store shared in-process and with two connections to
  * the real Redis (what two processes have).
  */
-function instancesNeverAnswerFromAStaleCopy(name: string, open: () => Promise<{ a: SessionStore; b: SessionStore; dispose(): Promise<void> }>) {
+function instancesNeverAnswerFromAStaleCopy(
+  name: string,
+  open: () => Promise<{ a: SessionStore; b: SessionStore; dispose(): Promise<void> }>,
+) {
   describe(`${name}: an instance's own copy of the session is never stale`, () => {
     let stores: Awaited<ReturnType<typeof open>>;
     beforeAll(async () => {
@@ -46,7 +57,8 @@ function instancesNeverAnswerFromAStaleCopy(name: string, open: () => Promise<{ 
       a: new TelegramHarness({ locales: ['en'], store: stores.a, unwrapped: true }),
       b: new TelegramHarness({ locales: ['en'], store: stores.b, unwrapped: true }),
     });
-    const answers = async (user: { id: number }) => (await stores.a.read(chatRef(TEST_SECRET, 'telegram', user.id)))?.value.s.answers;
+    const answers = async (user: { id: number }) =>
+      (await stores.a.read(chatRef(TEST_SECRET, 'telegram', user.id)))?.value.s.answers;
 
     it('a turn that writes nothing (a tap on "help numbers") shows the question another instance asked since', async () => {
       const { a, b } = pair();
@@ -61,7 +73,7 @@ function instancesNeverAnswerFromAStaleCopy(name: string, open: () => Promise<{ 
       expect(a.fake.lastQuestion(user.id)?.text).toBe(nowAsked);
     });
 
-    it('an answer on one instance after the other wrote runs on the other one\'s result: nothing lost', async () => {
+    it("an answer on one instance after the other wrote runs on the other one's result: nothing lost", async () => {
       const { a, b } = pair();
       const user = newUser();
       await a.say(user, '/start en');
