@@ -90,6 +90,11 @@ export class TelegramHarness {
       sessionTtlHours?: number;
       /** Give the core `store` itself, not the recording wrapper (its own one-round-trip paths are tested). */
       unwrapped?: boolean;
+      /**
+       * Webhook mode: `answerCallbackQuery` is left to grammY, which puts it in the webhook response
+       * when given an envelope (the fake never sees it then). No network: the API root is a closed local port.
+       */
+      webhookReplies?: boolean;
     } = {},
   ) {
     const logger = createLogger('trace', { write: (line: string) => void this.logLines.push(line) });
@@ -109,7 +114,13 @@ export class TelegramHarness {
       logger,
       secret: TEST_SECRET,
       botInfo: BOT_INFO,
-      apiTransformer: this.fake.transformer,
+      apiTransformer: opts.webhookReplies
+        ? (prev, method, payload, signal) =>
+            method === 'answerCallbackQuery'
+              ? prev(method, payload, signal)
+              : this.fake.transformer(prev, method, payload, signal)
+        : this.fake.transformer,
+      ...(opts.webhookReplies ? { apiRoot: 'http://127.0.0.1:9' } : {}),
       networkRetryDelaysMs: opts.networkRetryDelaysMs ?? [0, 0],
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.retry ? { retry: opts.retry } : {}),
