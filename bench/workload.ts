@@ -7,7 +7,7 @@ import { createTelegramBot } from '../bots/telegram/telegram-bot.js';
 import { createCore, loadCheckedBundle } from '../src/app.js';
 import type { Logger } from '../src/log.js';
 import type { SessionStore } from '../src/store/session-store.js';
-import { BENCH_BOT_INFO, captureApi, seededRandom, SimulatedWorker } from './telegram-driver.js';
+import { BENCH_BOT_INFO, BENCH_CLIENT, captureApi, seededRandom, SimulatedWorker, webhookHandler } from './telegram-driver.js';
 
 export type Handler = (u: Update) => Promise<void>;
 
@@ -52,14 +52,48 @@ export async function ourBot(store: SessionStore, logger: Logger, secret: string
     secret,
     botInfo: BENCH_BOT_INFO,
     apiTransformer: api.transformer,
+    apiRoot: BENCH_CLIENT.apiRoot,
   });
   await bot.init();
-  return { handle: ((u) => bot.handleUpdate(u)) as Handler, api, core };
+  return { handle: webhookHandler(bot, api.counts) as Handler, api, core };
 }
 
+/** Something that sends updates one after another, as one person would; null when she is done. */
+export interface Sender {
+  next(): Update | null;
+}
 
-export /** N workers each complete a full assessment; `concurrency` of them at a time. */
-async function completeAssessments(
+/**
+ * Lanes of `concurrency` senders: each lane takes a new sender (a new chat) when its last one is
+ * done, until `seconds` have passed (the senders in progress then finish). Every update counts.
+ */
+export async function timedRun<S extends Sender>(
+  handle: Handler,
+  seconds: number,
+  concurrency: number,
+  newSender: (index: number) => S,
+): Promise<{ fig: Figures; senders: S[] }> {
+  const senders: S[] = [];
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  const lane = async () => {
+    while (performance.now() < end) {
+      const s = newSender(senders.length);
+      senders.push(s);
+      for (let u = s.next(); u; u = s.next()) {
+        const at = performance.now();
+        await handle(u);
+        latencies.push(performance.now() - at);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return { fig: figures(latencies, (performance.now() - t0) / 1000), senders };
+}
+
+/** N workers each complete a full assessment; `concurrency` of them at a time. */
+export async function completeAssessments(
   handle: Handler,
   keyboards: ReturnType<typeof captureApi>['keyboards'],
   firstChat: number,
@@ -84,4 +118,3 @@ async function completeAssessments(
   await Promise.all(Array.from({ length: concurrency }, lane));
   return { fig: figures(latencies, (performance.now() - t0) / 1000), workers };
 }
-

@@ -144,6 +144,8 @@ export function reconnectDelayMs(retries: number): number {
  */
 export class RedisSessionStore implements SessionStore {
   private client: Client;
+  /** Every command's REDIS_TIMEOUT_MS deadline, watched by one timer (not one timer per command). */
+  private readonly deadlines = new Deadlines();
   private everReady = false;
   private healthy = false;
   private closing = false;
@@ -272,6 +274,7 @@ export class RedisSessionStore implements SessionStore {
     }
     try {
       await withDeadline(client.close(), this.o.timeoutMs, 'closing');
+      this.deadlines.stop();
     } catch {
       this.closeNow();
     }
@@ -362,7 +365,7 @@ export class RedisSessionStore implements SessionStore {
   private async command<T>(operation: string, run: (client: Client) => Promise<T>): Promise<T> {
     const client = this.client;
     try {
-      const result = await withDeadline(run(client), this.o.timeoutMs, operation, () => this.replace(client));
+      const result = await this.deadlines.race(run(client), this.o.timeoutMs, operation, () => this.replace(client));
       if (this.o.clusterNodes && !this.healthy && client === this.client) this.onReady();
       return result;
     } catch (err) {
@@ -406,6 +409,7 @@ export class RedisSessionStore implements SessionStore {
 
   private closeNow(): void {
     this.closing = true;
+    this.deadlines.stop();
     destroyQuietly(this.client);
   }
 }
@@ -433,6 +437,60 @@ function parseStored(stored: string): Versioned<SessionRecord> | null {
     return { value: decodeRecord(stored.slice(head[0].length)), version: Number(head[1]) };
   } catch (err) {
     throw unavailable('decode', err);
+  }
+}
+
+/**
+ * Deadlines of commands in flight, checked by one repeating timer (a tenth of the deadline apart, so
+ * a deadline is kept within 10 %) instead of a timer and a race per command: less garbage per turn.
+ */
+class Deadlines {
+  private readonly pending = new Set<{ at: number; expire: () => void }>();
+  private timer: NodeJS.Timeout | undefined;
+
+  /** `promise`, or a rejection once `ms` have passed (calling `onTimeout` first). The late result is ignored. */
+  race<T>(promise: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry = {
+        at: Date.now() + ms,
+        expire: () => {
+          onTimeout();
+          reject(new StoreUnavailableError(`Redis: no answer to ${what} within ${ms} ms`));
+        },
+      };
+      this.pending.add(entry);
+      if (!this.timer) {
+        this.timer = setInterval(() => this.check(), Math.max(5, Math.floor(ms / 10)));
+        this.timer.unref();
+      }
+      promise.then(
+        (value) => {
+          this.pending.delete(entry);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.pending.delete(entry);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+
+  /** Stops watching (the connection is destroyed: node-redis rejects what was still in flight). */
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
+  }
+
+  private check(): void {
+    const now = Date.now();
+    for (const entry of this.pending) {
+      if (entry.at <= now) {
+        this.pending.delete(entry);
+        entry.expire();
+      }
+    }
   }
 }
 
