@@ -32,7 +32,16 @@ import {
   webhookHandler,
   type LastKeyboards,
 } from './telegram-driver.js';
-import { completeAssessments, figures, ourBot, round, timedRun, type Figures, type Handler, type Sender } from './workload.js';
+import {
+  completeAssessments,
+  figures,
+  ourBot,
+  round,
+  timedRun,
+  type Figures,
+  type Handler,
+  type Sender,
+} from './workload.js';
 import { loadEnvFile } from '../src/env-file.js';
 
 // The same settings file as every other command (REDIS_URL may be there); the environment wins.
@@ -58,7 +67,9 @@ async function bareFloor(redis: ReturnType<typeof createClient>) {
   bot.on(['message', 'callback_query'], async (ctx) => {
     const key = `${PREFIX}floor:${ctx.chat!.id}`;
     const before = await redis.get(key);
-    await redis.set(key, JSON.stringify({ n: (before ? (JSON.parse(before) as { n: number }).n : 0) + 1 }), { EX: 3600 });
+    await redis.set(key, JSON.stringify({ n: (before ? (JSON.parse(before) as { n: number }).n : 0) + 1 }), {
+      EX: 3600,
+    });
     await ctx.reply('ok');
   });
   await bot.init();
@@ -88,7 +99,10 @@ async function fairFloor(redis: ReturnType<typeof createClient>) {
   const state = new Map<number, { step: number; answers: string[]; ids: number[] }>();
   const cas = async (chat: number, value: unknown) => {
     const key = `${PREFIX}fair:${chat}`;
-    const v = await redis.evalSha(sha, { keys: [key], arguments: [String(versions.get(chat) ?? 0), JSON.stringify(value), '86400'] });
+    const v = await redis.evalSha(sha, {
+      keys: [key],
+      arguments: [String(versions.get(chat) ?? 0), JSON.stringify(value), '86400'],
+    });
     if (typeof v === 'number' && v > 0) versions.set(chat, v);
   };
   const keyboard = (step: number) => ({
@@ -109,7 +123,10 @@ async function fairFloor(redis: ReturnType<typeof createClient>) {
     state.set(chat, s);
     await cas(chat, s);
     const a = await ctx.reply('Privacy promise', { link_preview_options: { is_disabled: true } });
-    const b = await ctx.reply('Question 1', { link_preview_options: { is_disabled: true }, reply_markup: keyboard(1) });
+    const b = await ctx.reply('Question 1', {
+      link_preview_options: { is_disabled: true },
+      reply_markup: keyboard(1),
+    });
     s.ids.push(a.message_id, b.message_id);
     await cas(chat, s);
   });
@@ -120,8 +137,13 @@ async function fairFloor(redis: ReturnType<typeof createClient>) {
     s.answers.push(ctx.callbackQuery.data ?? '');
     s.step++;
     await cas(chat, s);
-    await ctx.api.editMessageReplyMarkup(chat, ctx.callbackQuery.message!.message_id, { reply_markup: { inline_keyboard: [] } });
-    const m = await ctx.reply(`Question ${s.step}`, { link_preview_options: { is_disabled: true }, reply_markup: keyboard(s.step) });
+    await ctx.api.editMessageReplyMarkup(chat, ctx.callbackQuery.message!.message_id, {
+      reply_markup: { inline_keyboard: [] },
+    });
+    const m = await ctx.reply(`Question ${s.step}`, {
+      link_preview_options: { is_disabled: true },
+      reply_markup: keyboard(s.step),
+    });
     s.ids.push(m.message_id);
     await cas(chat, s);
   });
@@ -144,7 +166,11 @@ function floorWorker(chat: number, taps: number, keyboards: LastKeyboards): Send
 }
 
 /** One of our simulated workers, as a Sender. */
-function ourWorker(chat: number, random: () => number, keyboards: LastKeyboards): Sender & { worker: SimulatedWorker } {
+function ourWorker(
+  chat: number,
+  random: () => number,
+  keyboards: LastKeyboards,
+): Sender & { worker: SimulatedWorker } {
   const worker = new SimulatedWorker(chat, random);
   return { worker, next: () => worker.next(keyboards) };
 }
@@ -152,7 +178,9 @@ function ourWorker(chat: number, random: () => number, keyboards: LastKeyboards)
 // === Where the time goes: a CPU profile of one phase, in this process
 
 /** Self time per part of the code, in µs per update, from V8's sampling profiler (node:inspector). */
-async function profileOf(run: () => Promise<{ fig: Figures }>): Promise<{ updates: number; usPerUpdate: Record<string, number> }> {
+async function profileOf(
+  run: () => Promise<{ fig: Figures }>,
+): Promise<{ updates: number; usPerUpdate: Record<string, number> }> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -170,13 +198,15 @@ async function profileOf(run: () => Promise<{ fig: Figures }>): Promise<{ update
     totals.set(part, (totals.get(part) ?? 0) + (deltas[i] ?? 0));
   }
   const usPerUpdate: Record<string, number> = {};
-  for (const [part, us] of [...totals].sort((a, b) => b[1] - a[1])) usPerUpdate[part] = round(us / fig.updates);
+  for (const [part, us] of [...totals].sort((a, b) => b[1] - a[1]))
+    usPerUpdate[part] = round(us / fig.updates);
   return { updates: fig.updates, usPerUpdate };
 }
 
 function partOf(frame: { functionName: string; url: string }): string {
   const { functionName: f, url } = frame;
   if (f === '(idle)') return 'idle (waiting for Redis)';
+  if (f === 'dispatch' && !url) return 'the profiler itself';
   if (f === '(garbage collector)') return 'garbage collection';
   if (f === '(program)') return 'V8 (compiler, runtime)';
   if (!url && (f === 'parse' || f === 'stringify')) return 'JSON';
@@ -208,7 +238,9 @@ async function soak(updates: number, chats: number, cap: number) {
     const m = process.memoryUsage();
     return { heapMb: round(m.heapUsed / 2 ** 20), rssMb: round(m.rss / 2 ** 20), sessions: memory.size };
   };
-  const marks: { updates: number; heapMb: number; rssMb: number; sessions: number }[] = [{ updates: 0, ...heap() }];
+  const marks: { updates: number; heapMb: number; rssMb: number; sessions: number }[] = [
+    { updates: 0, ...heap() },
+  ];
   let next = 0;
   const t0 = performance.now();
   const lane = async () => {
@@ -289,7 +321,10 @@ async function checkNoLostTurns(store: RedisSessionStore, workers: SimulatedWork
   for (const w of workers) {
     const session = await store.read(chatRef(SECRET, 'telegram', w.chatId));
     const answers = session?.value.s.answers ?? {};
-    const same = session?.value.s.step === 'result' && JSON.stringify(Object.fromEntries([...w.sent].sort())) === JSON.stringify(Object.fromEntries(Object.entries(answers).sort()));
+    const same =
+      session?.value.s.step === 'result' &&
+      JSON.stringify(Object.fromEntries([...w.sent].sort())) ===
+        JSON.stringify(Object.fromEntries(Object.entries(answers).sort()));
     if (same) ok++;
     else if (problems.length < 5) problems.push(`chat ${w.chatId}: step ${session?.value.s.step}`);
   }
@@ -312,7 +347,8 @@ async function memoryPerSession(redis: ReturnType<typeof createClient>, refs: st
 async function fillSessions(redis: ReturnType<typeof createClient>, count: number, sample: string) {
   for (let i = 0; i < count; i += 1000) {
     const multi = redis.multi();
-    for (let j = i; j < Math.min(count, i + 1000); j++) multi.set(`${PREFIX}s:fill${j}`, sample, { EX: 3600 });
+    for (let j = i; j < Math.min(count, i + 1000); j++)
+      multi.set(`${PREFIX}s:fill${j}`, sample, { EX: 3600 });
     await multi.exec();
   }
 }
@@ -328,13 +364,20 @@ function coldBoot(): { toReadyMs: number; wallMs: number; runner: string } {
   const runs: { ready: number; wall: number }[] = [];
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
-    const out = spawnSync(process.execPath, ['--import', 'tsx', join('bench', 'boot.ts')], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    const out = spawnSync(process.execPath, ['--import', 'tsx', join('bench', 'boot.ts')], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
     const wall = performance.now() - t;
     const ready = Number(/ready (\d+(?:\.\d+)?)/.exec(out.stdout)?.[1] ?? NaN);
     runs.push({ ready, wall });
   }
   const best = runs.sort((a, b) => a.wall - b.wall)[0]!;
-  return { toReadyMs: round(best.ready), wallMs: round(best.wall), runner: 'node --import tsx (TypeScript compiled at start)' };
+  return {
+    toReadyMs: round(best.ready),
+    wallMs: round(best.wall),
+    runner: 'node --import tsx (TypeScript compiled at start)',
+  };
 }
 
 // === Horizontal: several instances, each in its own process, sharing one Redis (or a cluster)
@@ -354,7 +397,14 @@ async function horizontal(
       execArgv: ['--import', 'tsx'],
       env: {
         ...process.env,
-        BENCH_JOB: JSON.stringify({ ...target, prefix, secret: SECRET, firstChat: 20_000_000 + i * 1_000_000, workers: workersEach, concurrency: 16 }),
+        BENCH_JOB: JSON.stringify({
+          ...target,
+          prefix,
+          secret: SECRET,
+          firstChat: 20_000_000 + i * 1_000_000,
+          workers: workersEach,
+          concurrency: 16,
+        }),
       },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     }),
@@ -372,7 +422,13 @@ async function horizontal(
   );
   const seconds = (performance.now() - t0) / 1000;
   const updates = results.reduce((a, r) => a + r.updates, 0);
-  return { instances, updates, seconds: round(seconds), perSecond: Math.round(updates / seconds), p99: Math.max(...results.map((r) => r.p99)) };
+  return {
+    instances,
+    updates,
+    seconds: round(seconds),
+    perSecond: Math.round(updates / seconds),
+    p99: Math.max(...results.map((r) => r.p99)),
+  };
 }
 
 // === Main
@@ -394,7 +450,9 @@ try {
   const random = seededRandom(42);
 
   // Warm up all three (JIT, script cache); our workers' updates per assessment set the floors' taps.
-  const warm = await timedRun(ours.handle, QUICK ? 0.5 : 2, 8, (i) => ourWorker(1 + i, random, ours.api.keyboards));
+  const warm = await timedRun(ours.handle, QUICK ? 0.5 : 2, 8, (i) =>
+    ourWorker(1 + i, random, ours.api.keyboards),
+  );
   const taps = Math.max(1, Math.round(warm.fig.updates / warm.senders.length) - 1);
   await timedRun(bare.handle, 0.5, 8, (i) => floorWorker(1 + i, taps, bare.api.keyboards));
   await timedRun(fair.handle, 0.5, 8, (i) => floorWorker(1 + i, taps, fair.api.keyboards));
@@ -408,24 +466,37 @@ try {
     ours: Figures & { requestsPerUpdate: number; webhookRepliesPerUpdate: number };
     throughput: number;
     fairThroughput: number;
+    /** The fair floor's CPU time per update over ours (this process only; Redis's work is the same). */
+    fairCpu: number;
   }[] = [];
   let lastOurs: SimulatedWorker[] = [];
   for (let r = 0; r < 3; r++) {
     const order: Phase[] = (['bare', 'fair', 'ours'] as Phase[]).map((_, i, all) => all[(i + r) % 3]!);
-    const got: Partial<Record<Phase, Figures & { requestsPerUpdate?: number; webhookRepliesPerUpdate?: number }>> = {};
+    const got: Partial<
+      Record<
+        Phase,
+        Figures & { cpuUsPerUpdate?: number; requestsPerUpdate?: number; webhookRepliesPerUpdate?: number }
+      >
+    > = {};
     for (const phase of order) {
       const first = 10_000_000 * (r + 1) + { bare: 0, fair: 3_000_000, ours: 6_000_000 }[phase];
       const bot = { bare, fair, ours }[phase];
       const before = { ...bot.api.counts };
       const run =
         phase === 'ours'
-          ? await timedRun(ours.handle, PHASE_S, CONCURRENCY, (i) => ourWorker(first + i, random, ours.api.keyboards))
-          : await timedRun(bot.handle, PHASE_S, CONCURRENCY, (i) => floorWorker(first + i, taps, bot.api.keyboards));
+          ? await timedRun(ours.handle, PHASE_S, CONCURRENCY, (i) =>
+              ourWorker(first + i, random, ours.api.keyboards),
+            )
+          : await timedRun(bot.handle, PHASE_S, CONCURRENCY, (i) =>
+              floorWorker(first + i, taps, bot.api.keyboards),
+            );
       if (phase === 'ours') lastOurs = (run.senders as ReturnType<typeof ourWorker>[]).map((s) => s.worker);
       got[phase] = {
         ...run.fig,
         requestsPerUpdate: round((bot.api.counts.requests - before.requests) / run.fig.updates),
-        webhookRepliesPerUpdate: round((bot.api.counts.webhookReplies - before.webhookReplies) / run.fig.updates),
+        webhookRepliesPerUpdate: round(
+          (bot.api.counts.webhookReplies - before.webhookReplies) / run.fig.updates,
+        ),
       };
     }
     const { requestsPerUpdate: _r, webhookRepliesPerUpdate: _w, ...bareFig } = got.bare!;
@@ -436,10 +507,11 @@ try {
       ours: got.ours as (typeof rounds)[number]['ours'],
       throughput: round(got.ours!.perSecond / got.bare!.perSecond),
       fairThroughput: round(got.ours!.perSecond / got.fair!.perSecond),
+      fairCpu: round(got.fair!.cpuUsPerUpdate! / got.ours!.cpuUsPerUpdate!),
     });
     console.log(
       `round ${r + 1}: bare floor ${got.bare!.perSecond}/s, fair floor ${got.fair!.perSecond}/s, ours ${got.ours!.perSecond}/s` +
-        ` -> throughput ${rounds.at(-1)!.throughput}, fairThroughput ${rounds.at(-1)!.fairThroughput}`,
+        ` -> throughput ${rounds.at(-1)!.throughput}, fairThroughput ${rounds.at(-1)!.fairThroughput}; CPU µs/update bare ${got.bare!.cpuUsPerUpdate}, fair ${got.fair!.cpuUsPerUpdate}, ours ${got.ours!.cpuUsPerUpdate} (load ${loadavg()[0]!.toFixed(1)})`,
     );
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
@@ -447,15 +519,29 @@ try {
 
   // Where the time goes, per update: ours and the fair floor, each profiled on its own.
   const profiles = {
-    ours: await profileOf(() => timedRun(ours.handle, PROFILE_S, CONCURRENCY, (i) => ourWorker(40_000_000 + i, random, ours.api.keyboards))),
-    fair: await profileOf(() => timedRun(fair.handle, PROFILE_S, CONCURRENCY, (i) => floorWorker(43_000_000 + i, taps, fair.api.keyboards))),
+    ours: await profileOf(() =>
+      timedRun(ours.handle, PROFILE_S, CONCURRENCY, (i) =>
+        ourWorker(40_000_000 + i, random, ours.api.keyboards),
+      ),
+    ),
+    fair: await profileOf(() =>
+      timedRun(fair.handle, PROFILE_S, CONCURRENCY, (i) =>
+        floorWorker(43_000_000 + i, taps, fair.api.keyboards),
+      ),
+    ),
   };
 
   // Bytes per session: mid-assessment (workers stopped after 8 answers) and at the result.
   const mid = Array.from({ length: 100 }, (_, i) => new SimulatedWorker(50_000 + i, seededRandom(i)));
   for (const w of mid) for (let k = 0; k < 9; k++) await ours.handle(w.next(ours.api.keyboards)!);
-  const bytesMid = await memoryPerSession(redis, mid.map((w) => chatRef(SECRET, 'telegram', w.chatId)));
-  const bytesEnd = await memoryPerSession(redis, lastOurs.map((w) => chatRef(SECRET, 'telegram', w.chatId)));
+  const bytesMid = await memoryPerSession(
+    redis,
+    mid.map((w) => chatRef(SECRET, 'telegram', w.chatId)),
+  );
+  const bytesEnd = await memoryPerSession(
+    redis,
+    lastOurs.map((w) => chatRef(SECRET, 'telegram', w.chatId)),
+  );
 
   // Paced load.
   const rate = 500;
@@ -464,14 +550,24 @@ try {
   const pacedCheck = await checkNoLostTurns(store, paced.workers);
 
   // Cost with many stored sessions.
-  const sample = (await redis.get(`${PREFIX}s:${chatRef(SECRET, 'telegram', lastOurs[0]!.chatId)}`)) ?? '1|[]';
+  const sample =
+    (await redis.get(`${PREFIX}s:${chatRef(SECRET, 'telegram', lastOurs[0]!.chatId)}`)) ?? '1|[]';
   const withStored: Record<string, Figures & { bytesPerSession: number }> = {};
   let filled = 0;
   for (const count of [10_000, 100_000]) {
     await fillSessions(redis, count - filled, sample);
     filled = count;
-    const run = await completeAssessments(ours.handle, ours.api.keyboards, 1_000_000 + count, QUICK ? 20 : 100, CONCURRENCY);
-    const bytes = await memoryPerSession(redis, Array.from({ length: 200 }, (_, i) => `fill${i * Math.floor(count / 200)}`));
+    const run = await completeAssessments(
+      ours.handle,
+      ours.api.keyboards,
+      1_000_000 + count,
+      QUICK ? 20 : 100,
+      CONCURRENCY,
+    );
+    const bytes = await memoryPerSession(
+      redis,
+      Array.from({ length: 200 }, (_, i) => `fill${i * Math.floor(count / 200)}`),
+    );
     withStored[String(count)] = { ...run.fig, bytesPerSession: bytes };
   }
 
@@ -484,7 +580,12 @@ try {
     const { ThrowawayCluster } = await import('../test/helpers/throwaway-cluster.js');
     const cluster = await ThrowawayCluster.start();
     try {
-      onCluster = await horizontal(1, workersEach * 3, { url: cluster.urls[0]!, clusterNodes: cluster.urls }, 'bench-cluster:');
+      onCluster = await horizontal(
+        1,
+        workersEach * 3,
+        { url: cluster.urls[0]!, clusterNodes: cluster.urls },
+        'bench-cluster:',
+      );
     } finally {
       await cluster.stop();
     }
@@ -507,10 +608,12 @@ try {
     ratio: {
       throughput: median(rounds.map((r) => r.throughput)),
       fairThroughput: median(rounds.map((r) => r.fairThroughput)),
+      fairCpu: median(rounds.map((r) => r.fairCpu)),
       costPerMessage: round(1 / median(rounds.map((r) => r.throughput))),
       costAgainstFair: round(1 / median(rounds.map((r) => r.fairThroughput))),
       of: 'median of the three rounds; every round is in `rounds`',
-      target: 'fairThroughput >= 0.5 (our own code costs at most as much again as the minimum for this interface)',
+      target:
+        'fairThroughput >= 0.5 (our own code costs at most as much again as the minimum for this interface)',
     },
     profileUsPerUpdate: profiles,
     noLostTurns: { lastRound: oursCheck, pacedRun: pacedCheck },
@@ -524,43 +627,96 @@ try {
   };
 
   const table = [
-    ['', 'updates/s', 'p50 ms', 'p95 ms', 'p99 ms'],
+    ['', 'updates/s', 'p50 ms', 'p95 ms', 'p99 ms', 'CPU µs/update'],
     ...rounds.flatMap((r) => [
-      [`round ${r.round}: bare floor (GET/SET, 1 reply)`, r.bare.perSecond, r.bare.p50, r.bare.p95, r.bare.p99],
-      [`round ${r.round}: fair floor`, r.fair.perSecond, r.fair.p50, r.fair.p95, r.fair.p99],
-      [`round ${r.round}: ours (full bot, Redis)`, r.ours.perSecond, r.ours.p50, r.ours.p95, r.ours.p99],
+      [
+        `round ${r.round}: bare floor (GET/SET, 1 reply)`,
+        r.bare.perSecond,
+        r.bare.p50,
+        r.bare.p95,
+        r.bare.p99,
+        (r.bare as { cpuUsPerUpdate?: number }).cpuUsPerUpdate,
+      ],
+      [
+        `round ${r.round}: fair floor`,
+        r.fair.perSecond,
+        r.fair.p50,
+        r.fair.p95,
+        r.fair.p99,
+        (r.fair as { cpuUsPerUpdate?: number }).cpuUsPerUpdate,
+      ],
+      [
+        `round ${r.round}: ours (full bot, Redis)`,
+        r.ours.perSecond,
+        r.ours.p50,
+        r.ours.p95,
+        r.ours.p99,
+        (r.ours as { cpuUsPerUpdate?: number }).cpuUsPerUpdate,
+      ],
     ]),
     [`ours paced ${rate}/s x ${seconds}s`, paced.fig.perSecond, paced.fig.p50, paced.fig.p95, paced.fig.p99],
-    ...Object.entries(withStored).map(([k, v]) => [`ours with ${k} sessions stored`, v.perSecond, v.p50, v.p95, v.p99]),
+    ...Object.entries(withStored).map(([k, v]) => [
+      `ours with ${k} sessions stored`,
+      v.perSecond,
+      v.p50,
+      v.p95,
+      v.p99,
+    ]),
     ['1 instance process, Redis', oneInstance.perSecond, '', '', oneInstance.p99],
     ['3 instance processes, one Redis', threeInstances.perSecond, '', '', threeInstances.p99],
-    ...('perSecond' in onCluster ? [['1 instance process, Redis Cluster', onCluster.perSecond, '', '', onCluster.p99]] : []),
+    ...('perSecond' in onCluster
+      ? [['1 instance process, Redis Cluster', onCluster.perSecond, '', '', onCluster.p99]]
+      : []),
   ];
-  console.log(`\nBenchmark (${result.machine})${QUICK ? ' [QUICK]' : ''}; load average before ${loadBefore.join(' ')}, after ${result.load.after.join(' ')}\n`);
+  console.log(
+    `\nBenchmark (${result.machine})${QUICK ? ' [QUICK]' : ''}; load average before ${loadBefore.join(' ')}, after ${result.load.after.join(' ')}\n`,
+  );
   for (const row of table) console.log(row.map((c, i) => String(c).padEnd(i === 0 ? 44 : 11)).join(''));
-  console.log(`\nfairThroughput (ours / fair floor), rounds: ${rounds.map((r) => r.fairThroughput).join(', ')}; median ${result.ratio.fairThroughput} (target >= 0.5)`);
-  console.log(`throughput (ours / bare floor), rounds: ${rounds.map((r) => r.throughput).join(', ')}; median ${result.ratio.throughput}`);
+  console.log(
+    `\nfairThroughput (ours / fair floor), rounds: ${rounds.map((r) => r.fairThroughput).join(', ')}; median ${result.ratio.fairThroughput} (target >= 0.5)`,
+  );
+  console.log(
+    `fairCpu (fair floor's CPU time per update / ours), rounds: ${rounds.map((r) => r.fairCpu).join(', ')}; median ${result.ratio.fairCpu}`,
+  );
+  console.log(
+    `throughput (ours / bare floor), rounds: ${rounds.map((r) => r.throughput).join(', ')}; median ${result.ratio.throughput}`,
+  );
   const last = rounds.at(-1)!;
   console.log(
     `Bot API requests per update: ours ${last.ours.requestsPerUpdate} (+${last.ours.webhookRepliesPerUpdate} in the webhook response), fair floor ${last.fair.requestsPerUpdate} (+${last.fair.webhookRepliesPerUpdate})`,
   );
   for (const [who, p] of Object.entries(profiles)) {
-    console.log(`profile, µs per update (${who}, ${p.updates} updates): ${Object.entries(p.usPerUpdate).slice(0, 12).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+    console.log(
+      `profile, µs per update (${who}, ${p.updates} updates): ${Object.entries(p.usPerUpdate)
+        .slice(0, 12)
+        .map(([k, v]) => `${k} ${v}`)
+        .join('; ')}`,
+    );
   }
-  console.log(`no lost turns: last round ${oursCheck.complete}/${oursCheck.workers}, paced ${pacedCheck.complete}/${pacedCheck.workers}`);
-  console.log(`Redis bytes per session: mid-assessment ${bytesMid}, at result ${bytesEnd}; with 10k stored ${withStored['10000']!.bytesPerSession}, with 100k ${withStored['100000']!.bytesPerSession}`);
+  console.log(
+    `no lost turns: last round ${oursCheck.complete}/${oursCheck.workers}, paced ${pacedCheck.complete}/${pacedCheck.workers}`,
+  );
+  console.log(
+    `Redis bytes per session: mid-assessment ${bytesMid}, at result ${bytesEnd}; with 10k stored ${withStored['10000']!.bytesPerSession}, with 100k ${withStored['100000']!.bytesPerSession}`,
+  );
   console.log(
     `soak: ${soaked.updates} updates over ${soaked.chats} chats, memory store capped at ${soaked.cap} (${soaked.perSecond}/s); heap after GC: ` +
-      soaked.marks.map((m) => `${m.updates}: ${m.heapMb} MB (${m.sessions} sessions, RSS ${m.rssMb} MB)`).join('; '),
+      soaked.marks
+        .map((m) => `${m.updates}: ${m.heapMb} MB (${m.sessions} sessions, RSS ${m.rssMb} MB)`)
+        .join('; '),
   );
-  console.log(`peak RSS ${rssMb} MB; cold boot to ready ${boot.toReadyMs} ms (${boot.wallMs} ms wall, ${boot.runner})`);
+  console.log(
+    `peak RSS ${rssMb} MB; cold boot to ready ${boot.toReadyMs} ms (${boot.wallMs} ms wall, ${boot.runner})`,
+  );
 
   mkdirSync(join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(PROJECT_ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(
+    join(PROJECT_ROOT, 'bench', 'results', 'latest.json'),
+    `${JSON.stringify(result, null, 2)}\n`,
+  );
   console.log('\nwritten to bench/results/latest.json');
 } finally {
   await cleanUp(redis);
   await store.close();
   await redis.quit();
 }
-

@@ -38,7 +38,11 @@ export function captureApi(): { transformer: Transformer; keyboards: LastKeyboar
   const transformer: Transformer = async (prev, method, payload, signal) => {
     if (method === 'answerCallbackQuery') return prev(method, payload, signal);
     counts.requests++;
-    const p = payload as { chat_id?: number; text?: string; reply_markup?: { inline_keyboard?: { callback_data?: string }[][] } };
+    const p = payload as {
+      chat_id?: number;
+      text?: string;
+      reply_markup?: { inline_keyboard?: { callback_data?: string }[][] };
+    };
     if (method === 'sendMessage') {
       const messageId = nextId++;
       const rows = p.reply_markup?.inline_keyboard;
@@ -47,7 +51,12 @@ export function captureApi(): { transformer: Transformer; keyboards: LastKeyboar
       }
       return {
         ok: true,
-        result: { message_id: messageId, date: 0, chat: { id: p.chat_id, type: 'private', first_name: 'x' }, text: p.text },
+        result: {
+          message_id: messageId,
+          date: 0,
+          chat: { id: p.chat_id, type: 'private', first_name: 'x' },
+          text: p.text,
+        },
       } as never;
     }
     return { ok: true, result: true } as never;
@@ -56,10 +65,16 @@ export function captureApi(): { transformer: Transformer; keyboards: LastKeyboar
 }
 
 /** The bench bots' client options: webhook replies for taps (as in production), no network. */
-export const BENCH_CLIENT = { apiRoot: 'http://127.0.0.1:9', canUseWebhookReply: (m: string) => m === 'answerCallbackQuery' };
+export const BENCH_CLIENT = {
+  apiRoot: 'http://127.0.0.1:9',
+  canUseWebhookReply: (m: string) => m === 'answerCallbackQuery',
+};
 
 /** Hands an update to a bot as the webhook server does: a tap gets an envelope for its answer. */
-export function webhookHandler(bot: { handleUpdate(u: Update, envelope?: { send(json: string): Promise<void> }): Promise<void> }, counts: CallCounts) {
+export function webhookHandler(
+  bot: { handleUpdate(u: Update, envelope?: { send(json: string): Promise<void> }): Promise<void> },
+  counts: CallCounts,
+) {
   const envelope = {
     send: async () => {
       counts.webhookReplies++;
@@ -82,7 +97,9 @@ export function textUpdate(chatId: number, text: string): Update {
       chat: { id: chatId, type: 'private', first_name: 'Worker' },
       from: { id: chatId, is_bot: false, first_name: 'Worker', language_code: 'en' },
       text,
-      ...(isCommand ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] } : {}),
+      ...(isCommand
+        ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] }
+        : {}),
     },
   } as Update;
 }
@@ -145,7 +162,8 @@ export class SimulatedWorker {
       this.done = true;
       return null;
     }
-    if (step.includes('!urgent!')) return tapUpdate(this.chatId, buttons.find((b) => b.endsWith('|continue')) ?? buttons[0]!, on);
+    if (step.includes('!urgent!'))
+      return tapUpdate(this.chatId, buttons.find((b) => b.endsWith('|continue')) ?? buttons[0]!, on);
     const pick = this.random() < 0.75 ? buttons[0]! : buttons[Math.floor(this.random() * buttons.length)]!;
     const choice = pick.split('|')[2]!;
     this.sent.set(step, choice ?? first!);

@@ -365,7 +365,9 @@ export class RedisSessionStore implements SessionStore {
   private async command<T>(operation: string, run: (client: Client) => Promise<T>): Promise<T> {
     const client = this.client;
     try {
-      const result = await this.deadlines.race(run(client), this.o.timeoutMs, operation, () => this.replace(client));
+      const result = await this.deadlines.race(run(client), this.o.timeoutMs, operation, () =>
+        this.replace(client),
+      );
       if (this.o.clusterNodes && !this.healthy && client === this.client) this.onReady();
       return result;
     } catch (err) {

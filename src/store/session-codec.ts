@@ -18,18 +18,13 @@ const ID = /^[A-Za-z0-9_-]+$/;
 
 export function encodeRecord(record: SessionRecord): string {
   const s = record.s;
-  const answers = Object.entries(s.answers);
-  // Ids outside the flow's id rules cannot be joined safely: kept as an object then.
-  const joined = answers.every(([k, v]) => ID.test(k) && ID.test(v))
-    ? answers.map(([k, v]) => `${k}=${v}`).join(';')
-    : s.answers;
   const fields: unknown[] = [
     FORMAT,
     s.flow,
     s.ver,
     s.hash,
     s.step,
-    joined,
+    joinAnswers(s.answers),
     s.lang ?? 0,
     s.started.toString(36),
     (s.updated - s.started).toString(36),
@@ -40,6 +35,17 @@ export function encodeRecord(record: SessionRecord): string {
   ];
   while (fields.length > 9 && fields.at(-1) === 0) fields.pop();
   return JSON.stringify(fields);
+}
+
+/** "step=choice;step=choice"; the answers as an object when an id has a character that would break that. */
+function joinAnswers(answers: Record<string, string>): string | Record<string, string> {
+  let joined = '';
+  for (const k in answers) {
+    const v = answers[k]!;
+    if (!ID.test(k) || !ID.test(v)) return answers;
+    joined = joined === '' ? `${k}=${v}` : `${joined};${k}=${v}`;
+  }
+  return joined;
 }
 
 /** The record kept as `text`, in this format or the one before; throws on anything else. */
