@@ -229,7 +229,8 @@ export class RedisSessionStore implements SessionStore {
         String(expectedVersion),
         encodeRecord(value),
         String(Math.ceil(ttlSeconds)),
-        String(firstVersion()),
+        // Used only when the record is created.
+        expectedVersion === 0 ? String(firstVersion()) : '0',
       ],
     };
     const answer = await this.command('write', (client) => runScript(client, SWAP, args));
