@@ -8,17 +8,7 @@ import { createLogger } from '../src/log.js';
 import { BENCH_BOT_INFO } from './telegram-driver.js';
 
 const logger = createLogger('silent');
-const core = createCore({
-  bundle: loadCheckedBundle(),
-  config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 },
-  logger,
-});
-createTelegramBot({
-  core,
-  config: { TELEGRAM_BOT_TOKEN: '1:boot' },
-  logger,
-  secret: 'boot-secret-0123456789',
-  botInfo: BENCH_BOT_INFO,
-});
+const core = createCore({ bundle: loadCheckedBundle(), config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 }, logger });
+createTelegramBot({ core, config: { TELEGRAM_BOT_TOKEN: '1:boot' }, logger, secret: 'boot-secret-0123456789', botInfo: BENCH_BOT_INFO });
 console.log(`ready ${performance.now().toFixed(1)}`);
 await core.store.close();

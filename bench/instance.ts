@@ -32,13 +32,7 @@ const bot = await ourBot(store, logger, job.secret);
 await completeAssessments(bot.handle, bot.api.keyboards, job.firstChat + 5_000_000, 10, 4);
 process.send!({ ready: true });
 process.once('message', async () => {
-  const run = await completeAssessments(
-    bot.handle,
-    bot.api.keyboards,
-    job.firstChat,
-    job.workers,
-    job.concurrency,
-  );
+  const run = await completeAssessments(bot.handle, bot.api.keyboards, job.firstChat, job.workers, job.concurrency);
   const fig: Figures = run.fig;
   process.send!({ fig }, () => {
     void store.close().then(() => process.exit(0));

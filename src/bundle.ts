@@ -32,13 +32,7 @@ export interface Choice {
 }
 
 export type Step =
-  | {
-      id: string;
-      type: 'language';
-      text: string;
-      next: string;
-      /** Menu order: every locale code once. */ order: string[];
-    }
+  | { id: string; type: 'language'; text: string; next: string; /** Menu order: every locale code once. */ order: string[] }
   | { id: string; type: 'message'; text: string; next: string }
   | { id: string; type: 'question'; text: string; choices: Choice[] }
   | { id: string; type: 'result'; text: string };
@@ -116,20 +110,11 @@ export function loadBundle(opts: LoadOptions): { bundle?: Bundle; problems: Prob
     if (checked) flowsRead.push({ yaml, def: checked.value });
   }
   if (flowFiles.length === 0) {
-    problems.push({
-      severity: 'error',
-      file: flowsDir,
-      line: 1,
-      column: 1,
-      message: 'there is no flow file',
-    });
+    problems.push({ severity: 'error', file: flowsDir, line: 1, column: 1, message: 'there is no flow file' });
   }
 
   const indicators = new Map<string, { dimension: Dimension; onlyPossible: boolean }>(
-    Object.entries(indicatorsFile?.value.indicators ?? {}).map(([k, v]) => [
-      k,
-      { dimension: v.dimension, onlyPossible: v.only_possible ?? false },
-    ]),
+    Object.entries(indicatorsFile?.value.indicators ?? {}).map(([k, v]) => [k, { dimension: v.dimension, onlyPossible: v.only_possible ?? false }]),
   );
   const localeCodes = locales.map((l) => l.code);
   const contactIds = new Set(Object.keys(contactsRead?.value.contacts ?? {}));
@@ -183,10 +168,7 @@ export function loadBundle(opts: LoadOptions): { bundle?: Bundle; problems: Prob
 }
 
 /** Figures as the plain texts a translation uses, and which of them are dates. */
-function figureTexts(figures: Record<string, FigureDef>): {
-  figures: Record<string, string>;
-  dateFigures: Set<string>;
-} {
+function figureTexts(figures: Record<string, FigureDef>): { figures: Record<string, string>; dateFigures: Set<string> } {
   const texts: Record<string, string> = {};
   const dates = new Set<string>();
   for (const [name, f] of Object.entries(figures)) {
@@ -243,26 +225,17 @@ function checkFlow(yaml: YamlFile, def: FlowFile, ctx: FlowCheckContext): Flow {
   };
   const target = (to: string | undefined, path: (string | number)[], what: string): string => {
     if (to !== undefined && !def.steps[to]) {
-      problems.push(
-        yaml.problem(path, `${what} points to "${to}", which does not exist.${didYouMean(to, stepIds)}`),
-      );
+      problems.push(yaml.problem(path, `${what} points to "${to}", which does not exist.${didYouMean(to, stepIds)}`));
     }
     return to ?? '';
   };
 
   if (!def.steps[def.start]) {
-    problems.push(
-      yaml.problem(
-        ['start'],
-        `"start" points to "${def.start}", which is not a step.${didYouMean(def.start, stepIds)}`,
-      ),
-    );
+    problems.push(yaml.problem(['start'], `"start" points to "${def.start}", which is not a step.${didYouMean(def.start, stepIds)}`));
   }
   const languageSteps = stepIds.filter((s) => def.steps[s]!.type === 'language');
   if (languageSteps.length > 1) {
-    problems.push(
-      yaml.problem(['steps', languageSteps[1]!], 'a flow can have only one language step', 'error', true),
-    );
+    problems.push(yaml.problem(['steps', languageSteps[1]!], 'a flow can have only one language step', 'error', true));
   }
   if (!stepIds.some((s) => def.steps[s]!.type === 'result')) {
     problems.push(yaml.problem(['steps'], 'the flow has no result step (a step with "type: result")'));
@@ -277,14 +250,7 @@ function checkFlow(yaml: YamlFile, def: FlowFile, ctx: FlowCheckContext): Flow {
     }
     if (s.type === 'language' || s.type === 'message') {
       if (s.next === undefined) {
-        problems.push(
-          yaml.problem(
-            at,
-            `step "${sid}" has no "next", so the conversation would stop here. Add "next: <step id>"`,
-            'error',
-            true,
-          ),
-        );
+        problems.push(yaml.problem(at, `step "${sid}" has no "next", so the conversation would stop here. Add "next: <step id>"`, 'error', true));
       }
       const next = target(s.next, [...at, 'next'], `step "${sid}"`);
       if (s.type === 'message') {
@@ -302,12 +268,7 @@ function checkFlow(yaml: YamlFile, def: FlowFile, ctx: FlowCheckContext): Flow {
             ),
           );
         } else if (listed.includes(code)) {
-          problems.push(
-            yaml.problem(
-              [...at, 'languages', i],
-              `step "${sid}" lists the language "${code}" twice; list each language once`,
-            ),
-          );
+          problems.push(yaml.problem([...at, 'languages', i], `step "${sid}" lists the language "${code}" twice; list each language once`));
         } else listed.push(code);
       });
       const order = [...listed, ...ctx.localeCodes.filter((c) => !listed.includes(c))];
@@ -319,26 +280,17 @@ function checkFlow(yaml: YamlFile, def: FlowFile, ctx: FlowCheckContext): Flow {
     const choices: Choice[] = s.choices.map((c, i) => {
       const cat = [...at, 'choices', i];
       if (seen.has(c.id)) {
-        problems.push(
-          yaml.problem(
-            [...cat, 'id'],
-            `step "${sid}" has two choices with the id "${c.id}"; every choice needs its own id`,
-          ),
-        );
+        problems.push(yaml.problem([...cat, 'id'], `step "${sid}" has two choices with the id "${c.id}"; every choice needs its own id`));
       }
       seen.add(c.id);
       useKey(c.label, [...cat, 'label']);
       if (c.words) useKey(c.words, [...cat, 'words']);
       if (c.next === undefined && s.next === undefined) {
         problems.push(
-          yaml.problem(
-            cat,
-            `step "${sid}" choice "${c.id}" has no "next" and the step has none, so the conversation would stop here. Add "next" to the step or the choice`,
-          ),
+          yaml.problem(cat, `step "${sid}" choice "${c.id}" has no "next" and the step has none, so the conversation would stop here. Add "next" to the step or the choice`),
         );
       }
-      const next =
-        c.next !== undefined ? target(c.next, [...cat, 'next'], `step "${sid}" choice "${c.id}"`) : stepNext;
+      const next = c.next !== undefined ? target(c.next, [...cat, 'next'], `step "${sid}" choice "${c.id}"`) : stepNext;
       const signals: Record<string, Strength> = Array.isArray(c.signals)
         ? Object.fromEntries(c.signals.map((x) => [x, 'strong' as const]))
         : { ...(c.signals ?? {}) };
@@ -353,43 +305,25 @@ function checkFlow(yaml: YamlFile, def: FlowFile, ctx: FlowCheckContext): Flow {
         }
         if (!ctx.indicators.has(ind)) {
           problems.push(
-            yaml.problem(
-              [...cat, 'signals'],
-              `step "${sid}" choice "${c.id}" names the indicator "${ind}", which is not in flows/indicators.yaml.${didYouMean(ind, ctx.indicators.keys())}`,
-            ),
+            yaml.problem([...cat, 'signals'], `step "${sid}" choice "${c.id}" names the indicator "${ind}", which is not in flows/indicators.yaml.${didYouMean(ind, ctx.indicators.keys())}`),
           );
         }
       }
       for (const ct of c.contacts ?? []) {
         if (!ctx.contactIds.has(ct)) {
           problems.push(
-            yaml.problem(
-              [...cat, 'contacts'],
-              `step "${sid}" choice "${c.id}" names the contact "${ct}", which is not in flows/contacts.yaml.${didYouMean(ct, ctx.contactIds)}`,
-            ),
+            yaml.problem([...cat, 'contacts'], `step "${sid}" choice "${c.id}" names the contact "${ct}", which is not in flows/contacts.yaml.${didYouMean(ct, ctx.contactIds)}`),
           );
         }
       }
-      return {
-        id: c.id,
-        label: c.label,
-        words: c.words,
-        next,
-        signals,
-        urgent: c.urgent ?? false,
-        contacts: c.contacts ?? [],
-      };
+      return { id: c.id, label: c.label, words: c.words, next, signals, urgent: c.urgent ?? false, contacts: c.contacts ?? [] };
     });
     steps.set(sid, { id: sid, type: 'question', text: s.text, choices });
   }
 
   // Reachability: every step reachable from start, and a result reachable from every step.
   const edges = new Map<string, string[]>();
-  for (const st of steps.values())
-    edges.set(
-      st.id,
-      nextSteps(st).filter((n) => steps.has(n)),
-    );
+  for (const st of steps.values()) edges.set(st.id, nextSteps(st).filter((n) => steps.has(n)));
   const reached = new Set<string>();
   const queue = steps.has(def.start) ? [def.start] : [];
   while (queue.length > 0) {
@@ -411,27 +345,11 @@ function checkFlow(yaml: YamlFile, def: FlowFile, ctx: FlowCheckContext): Flow {
   }
   for (const sid of stepIds) {
     if (steps.has(def.start) && !reached.has(sid)) {
-      problems.push(
-        yaml.problem(
-          ['steps', sid],
-          `step "${sid}" cannot be reached from the start ("${def.start}"); point a "next" to it or remove it`,
-          'error',
-          true,
-        ),
-      );
+      problems.push(yaml.problem(['steps', sid], `step "${sid}" cannot be reached from the start ("${def.start}"); point a "next" to it or remove it`, 'error', true));
     } else if (reached.has(sid) && !endsAt.has(sid) && endsAt.size > 0) {
-      const hasOwnDeadEnd = problems.some(
-        (p) => p.message.includes(`step "${sid}"`) && p.message.includes('stop here'),
-      );
+      const hasOwnDeadEnd = problems.some((p) => p.message.includes(`step "${sid}"`) && p.message.includes('stop here'));
       if (!hasOwnDeadEnd) {
-        problems.push(
-          yaml.problem(
-            ['steps', sid],
-            `from step "${sid}" no path leads to a result step; the conversation would go round in circles`,
-            'error',
-            true,
-          ),
-        );
+        problems.push(yaml.problem(['steps', sid], `from step "${sid}" no path leads to a result step; the conversation would go round in circles`, 'error', true));
       }
     }
   }
@@ -469,65 +387,30 @@ function checkRecommend(
     [['recommend', 'always'], r.always],
     [['recommend', 'quick'], r.quick],
     [['recommend', 'urgent'], r.urgent],
-    ...Object.entries(r.by_level).map(([k, v]): [(string | number)[], string[]] => [
-      ['recommend', 'by_level', k],
-      v,
-    ]),
-    ...Object.entries(r.by_indicator).map(([k, v]): [(string | number)[], string[]] => [
-      ['recommend', 'by_indicator', k],
-      v,
-    ]),
-    ...Object.entries(r.by_language).map(([k, v]): [(string | number)[], string[]] => [
-      ['recommend', 'by_language', k],
-      v,
-    ]),
+    ...Object.entries(r.by_level).map(([k, v]): [(string | number)[], string[]] => [['recommend', 'by_level', k], v]),
+    ...Object.entries(r.by_indicator).map(([k, v]): [(string | number)[], string[]] => [['recommend', 'by_indicator', k], v]),
+    ...Object.entries(r.by_language).map(([k, v]): [(string | number)[], string[]] => [['recommend', 'by_language', k], v]),
   ];
   for (const [path, list] of lists) {
     list.forEach((id, i) => {
       if (!ids.has(id)) {
-        problems.push(
-          yaml.problem(
-            [...path, i],
-            `"${path.join('.')}" names the contact "${id}", which is not in the list of contacts.${didYouMean(id, ids)}`,
-          ),
-        );
+        problems.push(yaml.problem([...path, i], `"${path.join('.')}" names the contact "${id}", which is not in the list of contacts.${didYouMean(id, ids)}`));
       }
     });
   }
   for (const level of Object.keys(r.by_level)) {
     if (!(LEVELS as readonly string[]).includes(level)) {
-      problems.push(
-        yaml.problem(
-          ['recommend', 'by_level', level],
-          `"${level}" is not a result level (${LEVELS.join(', ')})`,
-          'error',
-          true,
-        ),
-      );
+      problems.push(yaml.problem(['recommend', 'by_level', level], `"${level}" is not a result level (${LEVELS.join(', ')})`, 'error', true));
     }
   }
   for (const ind of Object.keys(r.by_indicator)) {
     if (!indicators.has(ind)) {
-      problems.push(
-        yaml.problem(
-          ['recommend', 'by_indicator', ind],
-          `"${ind}" is not an indicator in flows/indicators.yaml.${didYouMean(ind, indicators.keys())}`,
-          'error',
-          true,
-        ),
-      );
+      problems.push(yaml.problem(['recommend', 'by_indicator', ind], `"${ind}" is not an indicator in flows/indicators.yaml.${didYouMean(ind, indicators.keys())}`, 'error', true));
     }
   }
   for (const lang of Object.keys(r.by_language)) {
     if (!localeCodes.includes(lang)) {
-      problems.push(
-        yaml.problem(
-          ['recommend', 'by_language', lang],
-          `"${lang}" has no locale folder yet; these contacts are used once locales/${lang}/ exists`,
-          'warning',
-          true,
-        ),
-      );
+      problems.push(yaml.problem(['recommend', 'by_language', lang], `"${lang}" has no locale folder yet; these contacts are used once locales/${lang}/ exists`, 'warning', true));
     }
   }
 }
@@ -539,13 +422,7 @@ function checkLocales(
 ): void {
   const base = locales.find((l) => l.code === BASE_LOCALE);
   if (!base) {
-    problems.push({
-      severity: 'error',
-      file: `locales/${BASE_LOCALE}/messages.yaml`,
-      line: 1,
-      column: 1,
-      message: 'the English locale is missing',
-    });
+    problems.push({ severity: 'error', file: `locales/${BASE_LOCALE}/messages.yaml`, line: 1, column: 1, message: 'the English locale is missing' });
     return;
   }
   for (const locale of locales) problems.push(...checkPlurals(locale));
@@ -560,13 +437,7 @@ function checkLocales(
       });
     } else {
       for (const l of missing) {
-        problems.push({
-          severity: 'error',
-          file: l.file,
-          line: 1,
-          column: 1,
-          message: `the text "${key}" is missing (every language needs it)`,
-        });
+        problems.push({ severity: 'error', file: l.file, line: 1, column: 1, message: `the text "${key}" is missing (every language needs it)` });
       }
     }
   }
@@ -575,8 +446,7 @@ function checkLocales(
     if (locale === base) continue;
     for (const k of baseKeys(locale)) {
       if (!baseSet.has(k)) {
-        const pos =
-          locale.keys.get(k) ?? [...locale.keys.entries()].find(([x]) => x.startsWith(`${k}_`))?.[1];
+        const pos = locale.keys.get(k) ?? [...locale.keys.entries()].find(([x]) => x.startsWith(`${k}_`))?.[1];
         problems.push({
           severity: 'warning',
           file: locale.file,

@@ -27,15 +27,10 @@ const numberIn = (fallback: number, min: number, max: number, unit: string, inte
 
 const envSchema = z.object({
   NODE_ENV: z
-    .enum(['development', 'production', 'test'], {
-      error: (i) => `must be development, production or test (got "${String(i.input)}")`,
-    })
+    .enum(['development', 'production', 'test'], { error: (i) => `must be development, production or test (got "${String(i.input)}")` })
     .optional()
     .default('development'),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .optional()
-    .default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   SESSION_SECRET: z.string().optional(),
   // At least a minute: a shorter TTL rounds to nothing and every turn would fail. At most 30 days.
   SESSION_TTL_HOURS: numberIn(24, 1 / 60, 720, 'hours'),
@@ -49,16 +44,9 @@ const envSchema = z.object({
   REDIS_CLUSTER_NODES: z
     .string()
     .optional()
-    .transform((v) =>
-      v
-        ? v
-            .split(',')
-            .map((x) => x.trim())
-            .filter(Boolean)
-        : undefined,
-    )
+    .transform((v) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined))
     .refine((v) => v === undefined || (v.length > 0 && v.every((u) => /^rediss?:\/\/\S+$/i.test(u))), {
-      message: "must be the cluster's seed nodes, comma-separated, each like redis://10.0.0.1:6379",
+      message: 'must be the cluster\'s seed nodes, comma-separated, each like redis://10.0.0.1:6379',
     }),
   REDIS_TIMEOUT_MS: numberIn(2000, 50, 60_000, 'milliseconds', true),
   // A managed Redis with its own certificate authority: the CA certificate (PEM) to trust, with rediss://.
@@ -76,8 +64,7 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v?.trim().replace(/\/+$/, '') || undefined)
     .refine((v) => v === undefined || /^https?:\/\/[^\s/]+$/.test(v), {
-      message:
-        'must be the root address of a Bot API server, e.g. http://127.0.0.1:8081 (no path, no /bot<token>)',
+      message: 'must be the root address of a Bot API server, e.g. http://127.0.0.1:8081 (no path, no /bot<token>)',
     }),
   PORT: numberIn(8080, 1, 65_535, '(a TCP port)', true),
   // Webhook mode: the interface the HTTP server listens on. 127.0.0.1 behind a reverse proxy on the
@@ -86,9 +73,7 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => v?.trim() || '127.0.0.1')
-    .refine((v) => /^[A-Za-z0-9.:_-]+$/.test(v), {
-      message: 'must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0',
-    }),
+    .refine((v) => /^[A-Za-z0-9.:_-]+$/.test(v), { message: 'must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0' }),
   WHATSAPP_ENABLED: bool,
   WHATSAPP_DATA_DIR: z.string().optional().default('data/whatsapp'),
   CHROMIUM_PATH: z.string().optional().default('/usr/bin/chromium'),
@@ -156,29 +141,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = values as Partial<z.infer<typeof envSchema>>;
   const sentences: string[] = [];
   const production = c.NODE_ENV === 'production';
-  if (
-    c.RESUME_PROMPT_MINUTES !== undefined &&
-    c.SESSION_TTL_HOURS !== undefined &&
-    c.RESUME_PROMPT_MINUTES >= c.SESSION_TTL_HOURS * 60
-  ) {
+  if (c.RESUME_PROMPT_MINUTES !== undefined && c.SESSION_TTL_HOURS !== undefined && c.RESUME_PROMPT_MINUTES >= c.SESSION_TTL_HOURS * 60) {
     sentences.push(
       `RESUME_PROMPT_MINUTES (${c.RESUME_PROMPT_MINUTES}) must be shorter than SESSION_TTL_HOURS (${c.SESSION_TTL_HOURS} h = ${c.SESSION_TTL_HOURS * 60} minutes): the "continue or start again?" question comes before the session expires.`,
     );
   }
   if (c.REDIS_CLUSTER_NODES && c.REDIS_URL) {
-    sentences.push(
-      'REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis server, or REDIS_CLUSTER_NODES for a Redis Cluster, not both.',
-    );
+    sentences.push('REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis server, or REDIS_CLUSTER_NODES for a Redis Cluster, not both.');
   }
   if (c.REDIS_TLS_CA_FILE !== undefined) {
-    if (!existsSync(c.REDIS_TLS_CA_FILE))
-      sentences.push(`REDIS_TLS_CA_FILE names ${c.REDIS_TLS_CA_FILE}, but there is no such file.`);
-    if (
-      ![c.REDIS_URL, ...(c.REDIS_CLUSTER_NODES ?? [])].some((u) => u?.toLowerCase().startsWith('rediss://'))
-    ) {
-      sentences.push(
-        'REDIS_TLS_CA_FILE is set, but REDIS_URL does not start with rediss:// (Redis over TLS): use rediss://host:port.',
-      );
+    if (!existsSync(c.REDIS_TLS_CA_FILE)) sentences.push(`REDIS_TLS_CA_FILE names ${c.REDIS_TLS_CA_FILE}, but there is no such file.`);
+    if (![c.REDIS_URL, ...(c.REDIS_CLUSTER_NODES ?? [])].some((u) => u?.toLowerCase().startsWith('rediss://'))) {
+      sentences.push('REDIS_TLS_CA_FILE is set, but REDIS_URL does not start with rediss:// (Redis over TLS): use rediss://host:port.');
     }
   }
   if (!c.SESSION_SECRET && production) {
@@ -191,9 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sentences.push('SESSION_SECRET is too short: use at least 16 characters (32 random bytes is best).');
   }
   if (c.TELEGRAM_MODE === 'webhook' && !c.TELEGRAM_BOT_TOKEN) {
-    sentences.push(
-      'TELEGRAM_BOT_TOKEN is required when TELEGRAM_MODE=webhook: get it from @BotFather (see README, "Telegram").',
-    );
+    sentences.push('TELEGRAM_BOT_TOKEN is required when TELEGRAM_MODE=webhook: get it from @BotFather (see README, "Telegram").');
   }
   if (c.TELEGRAM_BOT_TOKEN && !/^\d{3,}:[A-Za-z0-9_-]{30,}$/.test(c.TELEGRAM_BOT_TOKEN)) {
     sentences.push(
@@ -202,17 +174,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   if (c.TELEGRAM_MODE === 'webhook' && c.TELEGRAM_BOT_TOKEN) {
-    if (!c.TELEGRAM_WEBHOOK_URL)
-      sentences.push('TELEGRAM_WEBHOOK_URL is required when TELEGRAM_MODE=webhook.');
+    if (!c.TELEGRAM_WEBHOOK_URL) sentences.push('TELEGRAM_WEBHOOK_URL is required when TELEGRAM_MODE=webhook.');
     else if (!/^https:\/\/[^\s/]+/.test(c.TELEGRAM_WEBHOOK_URL)) {
-      sentences.push(
-        'TELEGRAM_WEBHOOK_URL must be the public https:// address Telegram posts to, e.g. https://bot.example.org/telegram.',
-      );
+      sentences.push('TELEGRAM_WEBHOOK_URL must be the public https:// address Telegram posts to, e.g. https://bot.example.org/telegram.');
     }
     if (!c.TELEGRAM_WEBHOOK_SECRET || !/^[A-Za-z0-9_-]{16,256}$/.test(c.TELEGRAM_WEBHOOK_SECRET)) {
-      sentences.push(
-        'TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook: 16-256 characters of A-Z a-z 0-9 _ -.',
-      );
+      sentences.push('TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook: 16-256 characters of A-Z a-z 0-9 _ -.');
     }
   }
   if (problems.length === 0 && sentences.length === 1) throw new ConfigError(sentences[0]!);

@@ -9,9 +9,7 @@ const DAY_MS = 86_400_000;
 
 /** The date a contact was last checked, as YYYY-MM-DD. */
 export function verifiedOn(contact: ContactDef): string {
-  return typeof contact.verified === 'string'
-    ? contact.verified
-    : contact.verified.toISOString().slice(0, 10);
+  return typeof contact.verified === 'string' ? contact.verified : contact.verified.toISOString().slice(0, 10);
 }
 
 /**
@@ -60,23 +58,13 @@ function finish(bundle: Bundle, ids: readonly string[], urgent: boolean, now: nu
  * always + by level + by each strong sign + by language, without repeats, at most `max`.
  * An urgent result shows only confirmed contacts.
  */
-export function recommendContacts(
-  bundle: Bundle,
-  assessment: Assessment,
-  lang: string,
-  now: number = Date.now(),
-): string[] {
+export function recommendContacts(bundle: Bundle, assessment: Assessment, lang: string, now: number = Date.now()): string[] {
   const r = bundle.contacts.recommend;
   const urgent = assessment.level === 'urgent';
   const language = finish(bundle, r.by_language[lang] ?? [], urgent, now).slice(1);
   const picked = finish(
     bundle,
-    [
-      ...r.always,
-      ...(r.by_level[assessment.level] ?? []),
-      ...signsContacts(bundle, assessment, true),
-      ...language,
-    ],
+    [...r.always, ...(r.by_level[assessment.level] ?? []), ...signsContacts(bundle, assessment, true), ...language],
     urgent,
     now,
   );
@@ -94,13 +82,7 @@ export function recommendContacts(
  * her strongest signs, her language, and her level, taken from the full list. Confirmed numbers
  * come first: what she reads first must be the surest.
  */
-export function summaryContacts(
-  bundle: Bundle,
-  assessment: Assessment,
-  lang: string,
-  full: readonly string[],
-  now: number = Date.now(),
-): string[] {
+export function summaryContacts(bundle: Bundle, assessment: Assessment, lang: string, full: readonly string[], now: number = Date.now()): string[] {
   const r = bundle.contacts.recommend;
   const order = [
     ...r.always,
@@ -110,8 +92,7 @@ export function summaryContacts(
     ...full,
   ];
   const candidates: string[] = [];
-  for (const id of order)
-    if (full.includes(id) && id !== EMERGENCY_CONTACT && !candidates.includes(id)) candidates.push(id);
+  for (const id of order) if (full.includes(id) && id !== EMERGENCY_CONTACT && !candidates.includes(id)) candidates.push(id);
   const confirmed = candidates.filter((id) => isConfirmed(bundle, id, now));
   const others = candidates.filter((id) => !isConfirmed(bundle, id, now));
   return [EMERGENCY_CONTACT, ...confirmed, ...others].slice(0, Math.max(1, r.summary));

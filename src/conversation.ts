@@ -121,10 +121,7 @@ export class Conversations {
       clearTimeout(p.timer);
       this.pendingExits.delete(oldest);
     }
-    const pending: PendingExit = {
-      until: this.now() + this.o.ttlSeconds * 1000,
-      delayMs: EXIT_RETRY_FIRST_MS,
-    };
+    const pending: PendingExit = { until: this.now() + this.o.ttlSeconds * 1000, delayMs: EXIT_RETRY_FIRST_MS };
     this.pendingExits.set(chatRef, pending);
     this.scheduleExitRetry(chatRef, pending);
   }
@@ -184,11 +181,7 @@ export class Conversations {
    * `'gone'` when the chat has no session any more (she exited meanwhile, perhaps through another
    * instance): the channel should delete those messages at once, since no exit will.
    */
-  rememberMessages(
-    chatRef: string,
-    ids: number[],
-    liveKeyboard?: number,
-  ): Promise<'kept' | 'gone' | 'failed'> {
+  rememberMessages(chatRef: string, ids: number[], liveKeyboard?: number): Promise<'kept' | 'gone' | 'failed'> {
     if (ids.length === 0 && liveKeyboard === undefined) return Promise.resolve('kept');
     return this.serialise(chatRef, async () => {
       try {
@@ -219,8 +212,7 @@ export class Conversations {
     this.lastWritten.delete(chatRef);
     if (!current || this.lastWrittenMax === 0) return;
     this.lastWritten.set(chatRef, current);
-    if (this.lastWritten.size > this.lastWrittenMax)
-      this.lastWritten.delete(this.lastWritten.keys().next().value!);
+    if (this.lastWritten.size > this.lastWrittenMax) this.lastWritten.delete(this.lastWritten.keys().next().value!);
   }
 
   private async runTurn(
@@ -234,9 +226,7 @@ export class Conversations {
       // conversation (her old session is never read again).
       const afterExit = this.pendingExits.has(chatRef) && !(await this.wipeAfterExit(chatRef));
       // The session as last written here (checked by the compare-and-set), else as stored now.
-      let current: Versioned<SessionRecord> | null | undefined = afterExit
-        ? null
-        : this.lastWritten.get(chatRef);
+      let current: Versioned<SessionRecord> | null | undefined = afterExit ? null : this.lastWritten.get(chatRef);
       let checked = current === undefined;
       if (current === undefined) current = await this.o.store.read(chatRef);
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
@@ -250,16 +240,10 @@ export class Conversations {
           // Wiped and handed back in one step: the ids to erase are those of the session as stored.
           const taken = current && !afterExit ? await this.takeForExit(chatRef, opts.channel) : null;
           const held = taken === 'failed' || taken === null ? current : taken;
-          const toDelete = [
-            ...new Set([...messageIdGroups(held?.value.m).flatMap(([, ...group]) => group), ...ids]),
-          ];
-          if (taken === 'failed')
-            return { ...this.outcome(result, opts.channel, true, toDelete), failed: true };
+          const toDelete = [...new Set([...messageIdGroups(held?.value.m).flatMap(([, ...group]) => group), ...ids])];
+          if (taken === 'failed') return { ...this.outcome(result, opts.channel, true, toDelete), failed: true };
           // Counted from what was stored: nothing when another instance had ended it already.
-          const ended =
-            taken?.version === current?.version
-              ? result
-              : this.o.engine.turn(taken?.value.s ?? null, input, this.now());
+          const ended = taken?.version === current?.version ? result : this.o.engine.turn(taken?.value.s ?? null, input, this.now());
           return this.outcome(ended, opts.channel, true, toDelete);
         }
         const live = current?.value.k !== undefined ? { liveKeyboard: current.value.k } : {};
@@ -296,10 +280,7 @@ export class Conversations {
         // She asked to leave: the channel still erases what it can and ends the chat, discreetly.
         // The session could not be wiped now: retried in the background, and until then her next
         // message starts a new conversation. It holds nothing that names her and expires by itself.
-        this.o.logger.error(
-          { err: errorName(err), channel: opts.channel },
-          'exit: the session could not be wiped yet; the chat was ended, the wipe is retried',
-        );
+        this.o.logger.error({ err: errorName(err), channel: opts.channel }, 'exit: the session could not be wiped yet; the chat was ended, the wipe is retried');
         this.markExitPending(chatRef);
         return {
           lang,
@@ -310,10 +291,7 @@ export class Conversations {
           events: [],
         };
       }
-      this.o.logger.error(
-        { err: errorName(err), channel: opts.channel },
-        'turn failed; sent the emergency contacts',
-      );
+      this.o.logger.error({ err: errorName(err), channel: opts.channel }, 'turn failed; sent the emergency contacts');
       return {
         lang,
         messages: this.o.renderer.render(this.o.engine.failSafe(lang), lang),
@@ -329,30 +307,19 @@ export class Conversations {
    * Quick exit: removes the session and hands back what it held. When the store fails, the chat is
    * ended all the same (she asked to leave); the wipe is retried in the background.
    */
-  private async takeForExit(
-    chatRef: string,
-    channel: string,
-  ): Promise<Versioned<SessionRecord> | null | 'failed'> {
+  private async takeForExit(chatRef: string, channel: string): Promise<Versioned<SessionRecord> | null | 'failed'> {
     this.lastWritten.delete(chatRef);
     try {
       return await this.o.store.take(chatRef);
     } catch (err) {
       // The session holds nothing that names her and expires by itself; a later exit erases again.
-      this.o.logger.error(
-        { err: errorName(err), channel },
-        'exit: the session could not be wiped yet; the chat was ended, the wipe is retried',
-      );
+      this.o.logger.error({ err: errorName(err), channel }, 'exit: the session could not be wiped yet; the chat was ended, the wipe is retried');
       this.markExitPending(chatRef);
       return 'failed';
     }
   }
 
-  private outcome(
-    result: TurnResult,
-    channel: string,
-    exit: boolean,
-    deleteMessageIds: number[],
-  ): TurnOutcome {
+  private outcome(result: TurnResult, channel: string, exit: boolean, deleteMessageIds: number[]): TurnOutcome {
     for (const event of result.events) {
       // Counting must never break a conversation.
       Promise.resolve()

@@ -123,8 +123,7 @@ export class Engine {
     readonly translator: Translator,
     readonly options: EngineOptions,
   ) {
-    for (const flow of bundle.flows.values())
-      this.machines.set(flow.id, new FlowMoves(compileFlow(flow, bundle.localeCodes)));
+    for (const flow of bundle.flows.values()) this.machines.set(flow.id, new FlowMoves(compileFlow(flow, bundle.localeCodes)));
     // Command words of every language work in every session: she may type "exit" in English anywhere.
     for (const lang of bundle.localeCodes) {
       for (const c of COMMANDS) {
@@ -165,8 +164,7 @@ export class Engine {
     }
 
     if (!session) {
-      if (input.kind === 'start' || input.kind === 'open')
-        return this.startSession(this.validStart(input), now, intents);
+      if (input.kind === 'start' || input.kind === 'open') return this.startSession(this.validStart(input), now, intents);
       // She was mid-conversation (an answer button of an old question, a reply to one) but her
       // session is gone (it expired, or the store restarted empty): say so, then start again.
       if ((input.kind === 'choice' && input.step !== undefined) || (input.kind === 'text' && input.reply)) {
@@ -178,67 +176,39 @@ export class Engine {
 
     if (input.kind === 'start') {
       const start = this.validStart(input);
-      return this.startSession(
-        { lang: start.lang ?? session.lang, campaign: start.campaign ?? session.campaign },
-        now,
-        intents,
-      );
+      return this.startSession({ lang: start.lang ?? session.lang, campaign: start.campaign ?? session.campaign }, now, intents);
     }
 
     switch (command) {
       case 'restart':
         return this.restart(session, now);
       case 'language':
-        return this.changed({ ...session, overlay: 'language', updated: now }, [
-          this.languageQuestion(session.step),
-        ]);
+        return this.changed({ ...session, overlay: 'language', updated: now }, [this.languageQuestion(session.step)]);
       case 'contacts':
       case 'help':
-        return this.unchanged(session, [
-          ...this.commandIntents(command, session.lang),
-          ...this.askCurrent(session),
-        ]);
+        return this.unchanged(session, [...this.commandIntents(command, session.lang), ...this.askCurrent(session)]);
       case 'unknown':
-        return this.unchanged(session, [
-          { type: 'message', key: 'input.unknown_command' },
-          ...this.askCurrent(session),
-        ]);
+        return this.unchanged(session, [{ type: 'message', key: 'input.unknown_command' }, ...this.askCurrent(session)]);
     }
 
     if (input.kind === 'open') return this.unchanged(session, this.askCurrent(session));
     if (input.kind === 'unsupported') {
-      return this.unchanged(session, [
-        { type: 'message', key: 'input.non_text' },
-        ...this.askCurrent(session),
-      ]);
+      return this.unchanged(session, [{ type: 'message', key: 'input.non_text' }, ...this.askCurrent(session)]);
     }
 
     // Back after a long pause: ask before going on (her phone may have been checked in between).
     if (!session.overlay && now - session.updated > this.options.resumeAfterMs && this.isMidway(session)) {
-      return this.changed({ ...session, overlay: 'resume', updated: now }, [
-        this.resumeQuestion(session.step),
-      ]);
+      return this.changed({ ...session, overlay: 'resume', updated: now }, [this.resumeQuestion(session.step)]);
     }
 
     const current = this.currentQuestion(session);
     if (input.kind === 'choice' && input.step !== undefined && input.step !== current.step) {
-      return this.unchanged(session, [
-        { type: 'message', key: 'input.old_button' },
-        ...this.askCurrent(session),
-      ]);
+      return this.unchanged(session, [{ type: 'message', key: 'input.old_button' }, ...this.askCurrent(session)]);
     }
-    const choiceId =
-      input.kind === 'choice'
-        ? input.id
-        : input.kind === 'text'
-          ? this.matchChoice(current, input.text, session.lang)
-          : undefined;
+    const choiceId = input.kind === 'choice' ? input.id : input.kind === 'text' ? this.matchChoice(current, input.text, session.lang) : undefined;
     const choice = choiceId === undefined ? undefined : current.choices.find((c) => c.id === choiceId);
     if (!choice) {
-      return this.unchanged(session, [
-        { type: 'message', key: 'input.tap_a_choice' },
-        ...this.askCurrent(session),
-      ]);
+      return this.unchanged(session, [{ type: 'message', key: 'input.tap_a_choice' }, ...this.askCurrent(session)]);
     }
 
     if (session.overlay === 'language') {
@@ -261,19 +231,13 @@ export class Engine {
       if (system === 'restart') return this.restart(session, now);
       if (system === 'exit') return this.turn(session, { kind: 'command', command: 'exit' }, now);
       if (system === 'contacts') {
-        return this.unchanged(session, [
-          ...this.commandIntents('contacts', session.lang),
-          ...this.askCurrent(session),
-        ]);
+        return this.unchanged(session, [...this.commandIntents('contacts', session.lang), ...this.askCurrent(session)]);
       }
       if (system === 'details' && step?.type === 'result') {
         const flow = this.flowOf(session);
         const assessment = scoreAnswers(flow, session.answers, this.bundle.indicators);
         const contacts = recommendContacts(this.bundle, assessment, session.lang ?? 'en', now);
-        return this.unchanged(session, [
-          { type: 'details', assessment, contacts },
-          ...this.askCurrent(session),
-        ]);
+        return this.unchanged(session, [{ type: 'details', assessment, contacts }, ...this.askCurrent(session)]);
       }
     }
     return this.send(session, { type: 'CHOOSE', choice: choice.id }, now);
@@ -305,11 +269,7 @@ export class Engine {
 
   // === Turn helpers
 
-  private startSession(
-    start: { lang?: string | null; campaign?: string },
-    now: number,
-    before: Intent[],
-  ): TurnResult {
+  private startSession(start: { lang?: string | null; campaign?: string }, now: number, before: Intent[]): TurnResult {
     const flow = this.defaultFlow;
     const lang = start.lang ?? null;
     const first = this.machines.get(flow.id)!.start(lang);
@@ -330,10 +290,7 @@ export class Engine {
     return {
       ...result,
       intents: [...before, ...result.intents],
-      events: [
-        { type: 'started', lang, ...(start.campaign ? { campaign: start.campaign } : {}) },
-        ...result.events,
-      ],
+      events: [{ type: 'started', lang, ...(start.campaign ? { campaign: start.campaign } : {}) }, ...result.events],
       changed: true,
     };
   }
@@ -341,28 +298,14 @@ export class Engine {
   private restart(session: Snapshot, now: number): TurnResult {
     const result = this.send({ ...session, overlay: undefined }, { type: 'RESTART' }, now);
     if (result.snapshot) result.snapshot.started = now;
-    return {
-      ...result,
-      events: [
-        { type: 'started', lang: session.lang, ...(session.campaign ? { campaign: session.campaign } : {}) },
-        ...result.events,
-      ],
-    };
+    return { ...result, events: [{ type: 'started', lang: session.lang, ...(session.campaign ? { campaign: session.campaign } : {}) }, ...result.events] };
   }
 
-  private send(
-    session: Snapshot,
-    event: { type: 'CHOOSE'; choice: string } | { type: 'RESTART' },
-    now: number,
-  ): TurnResult {
-    const moved = this.machines
-      .get(session.flow)
-      ?.next(session.step, { answers: session.answers, lang: session.lang }, event);
+  private send(session: Snapshot, event: { type: 'CHOOSE'; choice: string } | { type: 'RESTART' }, now: number): TurnResult {
+    const moved = this.machines.get(session.flow)?.next(session.step, { answers: session.answers, lang: session.lang }, event);
     // A snapshot that does not fit the machine (should not happen once the hash matches): start again politely.
     if (!moved) {
-      return this.startSession({ lang: session.lang, campaign: session.campaign }, now, [
-        { type: 'message', key: 'session.flow_updated' },
-      ]);
+      return this.startSession({ lang: session.lang, campaign: session.campaign }, now, [{ type: 'message', key: 'session.flow_updated' }]);
     }
     const base: Snapshot = { ...session };
     delete base.overlay;
@@ -379,20 +322,12 @@ export class Engine {
     const flow = this.flowOf(session);
     const intents: Intent[] = [];
     const events: TurnEvent[] = [];
-    let next: Snapshot | null = {
-      ...session,
-      step,
-      answers: context.answers,
-      lang: context.lang,
-      updated: now,
-    };
+    let next: Snapshot | null = { ...session, step, answers: context.answers, lang: context.lang, updated: now };
     for (const action of actions) {
       const params = action.params;
       switch (action.type) {
         case 'ask':
-          intents.push(
-            this.questionIntent(flow.steps.get(params.step) as Extract<Step, { type: 'question' }>),
-          );
+          intents.push(this.questionIntent(flow.steps.get(params.step) as Extract<Step, { type: 'question' }>));
           break;
         case 'askLanguage':
           intents.push(this.languageQuestion(params.step));
@@ -403,11 +338,7 @@ export class Engine {
         case 'urgent': {
           const s = flow.steps.get(params.step);
           const choice = s?.type === 'question' ? s.choices.find((c) => c.id === params.choice) : undefined;
-          const contacts = urgentContacts(
-            this.bundle,
-            choice?.contacts.length ? choice.contacts : this.bundle.contacts.recommend.urgent,
-            now,
-          );
+          const contacts = urgentContacts(this.bundle, choice?.contacts.length ? choice.contacts : this.bundle.contacts.recommend.urgent, now);
           intents.push({ type: 'message', key: 'urgent.text', contacts });
           intents.push(this.urgentQuestion(urgentStepId(params.step, params.choice ?? '')));
           break;
@@ -481,9 +412,7 @@ export class Engine {
     return intent;
   }
 
-  private buildQuestionIntent(
-    step: Extract<Step, { type: 'question' }>,
-  ): Extract<Intent, { type: 'question' }> {
+  private buildQuestionIntent(step: Extract<Step, { type: 'question' }>): Extract<Intent, { type: 'question' }> {
     const indicators = [...new Set(step.choices.flatMap((c) => Object.keys(c.signals)))];
     return {
       type: 'question',
@@ -563,11 +492,7 @@ export class Engine {
   }
 
   /** Matches typed text to a choice: its number, its label, its accepted words or its id. */
-  private matchChoice(
-    question: Extract<Intent, { type: 'question' }>,
-    text: string,
-    lang: string | null,
-  ): string | undefined {
+  private matchChoice(question: Extract<Intent, { type: 'question' }>, text: string, lang: string | null): string | undefined {
     if (text.length > MAX_TEXT_INPUT) return undefined;
     const n = typedNumber(text);
     const byNumber = n === undefined ? undefined : question.choices[n - 1]?.id;
@@ -593,9 +518,7 @@ export class Engine {
         // A language in the language menu is also chosen by its typed names (`language.words` of that language).
         const candidates = [
           this.translator.t(labelLang, c.label),
-          ...(c.labelLang
-            ? this.translator.words(c.labelLang, 'language.words')
-            : this.translator.words(l, wordsKeyOf(c.id) ?? `words.${c.label}`)),
+          ...(c.labelLang ? this.translator.words(c.labelLang, 'language.words') : this.translator.words(l, wordsKeyOf(c.id) ?? `words.${c.label}`)),
           c.id,
         ];
         for (const w of candidates) {
@@ -616,8 +539,7 @@ export class Engine {
 
   private isCurrent(session: Snapshot): boolean {
     const flow = this.bundle.flows.get(session.flow);
-    if (session.v !== 1 || flow === undefined || flow.version !== session.ver || flow.hash !== session.hash)
-      return false;
+    if (session.v !== 1 || flow === undefined || flow.version !== session.ver || flow.hash !== session.hash) return false;
     // The step must exist: a snapshot restored into a machine without that state would sit in error.
     const urgent = /^(.+)!urgent!(.+)$/.exec(session.step);
     if (urgent) {

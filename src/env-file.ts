@@ -40,8 +40,7 @@ export function loadEnvFile(env: NodeJS.ProcessEnv = process.env, cwd: string = 
     const quote = value[0];
     if ((quote === '"' || quote === "'" || quote === '`') && value.indexOf(quote, 1) < 0) inQuote = quote;
   });
-  if (inQuote)
-    throw new ConfigError(`${named || '.env'}: a quoted value is never closed (a ${inQuote} is missing).`);
+  if (inQuote) throw new ConfigError(`${named || '.env'}: a quoted value is never closed (a ${inQuote} is missing).`);
   const parsed = parseEnv(text) as Record<string, string>;
   const set: string[] = [];
   for (const [name, value] of Object.entries(parsed)) {

@@ -47,8 +47,7 @@ export class Translator {
     let figures = this.localFigures.get(lng);
     if (figures) return figures;
     figures = { ...this.bundle.figures };
-    for (const name of this.bundle.dateFigures)
-      figures[name] = this.formatDate(lng, this.bundle.figures[name]!);
+    for (const name of this.bundle.dateFigures) figures[name] = this.formatDate(lng, this.bundle.figures[name]!);
     this.localFigures.set(lng, figures);
     return figures;
   }
@@ -79,12 +78,7 @@ export class Translator {
   words(lang: string, key: string): string[] {
     const l = this.bundle.locales.find((x) => x.code === lang);
     const raw = l?.keys.get(key)?.value;
-    return raw
-      ? raw
-          .split(',')
-          .map((w) => w.trim())
-          .filter(Boolean)
-      : [];
+    return raw ? raw.split(',').map((w) => w.trim()).filter(Boolean) : [];
   }
 
   /** True when the language has the key itself (no English fallback). */

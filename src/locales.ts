@@ -28,9 +28,7 @@ export function readLocales(root: string, dir = 'locales'): { locales: Locale[];
   if (!existsSync(abs)) {
     return {
       locales,
-      problems: [
-        { severity: 'error', file: dir, line: 1, column: 1, message: 'the locales folder is missing' },
-      ],
+      problems: [{ severity: 'error', file: dir, line: 1, column: 1, message: 'the locales folder is missing' }],
     };
   }
   for (const code of readdirSync(abs).sort()) {
@@ -69,12 +67,7 @@ function flatten(
   if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
     const text = String(node.value);
     if (text.trim() === '') {
-      problems.push({
-        severity: 'error',
-        file: yaml.file,
-        ...pos,
-        message: `the text "${path.join('.')}" is empty`,
-      });
+      problems.push({ severity: 'error', file: yaml.file, ...pos, message: `the text "${path.join('.')}" is empty` });
     }
     out.set(path.join('.'), { value: text, ...pos });
     return;

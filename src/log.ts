@@ -7,39 +7,24 @@ export type { Logger };
  * text: callers log chat references (keyed hashes) at most. The redact list is a second guard.
  * Logs go to stderr so the terminal chat's --json output on stdout stays clean.
  */
-export function createLogger(
-  level: string,
-  destination: pino.DestinationStream = pino.destination(2),
-): Logger {
+export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(2)): Logger {
   return pino(
     {
       level,
       base: undefined,
-      redact: {
-        paths: ['chatId', '*.chatId', 'text', '*.text', 'from', '*.from', 'phone', 'username'],
-        censor: '[removed]',
-      },
+      redact: { paths: ['chatId', '*.chatId', 'text', '*.text', 'from', '*.from', 'phone', 'username'], censor: '[removed]' },
     },
     destination,
   );
 }
 
-const LEVEL_NAMES: Record<number, string> = {
-  10: 'trace',
-  20: 'debug',
-  30: 'info',
-  40: 'warning',
-  50: 'error',
-  60: 'fatal',
-};
+const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
 
 /**
  * Log lines for a person at a terminal (development): "warning: <message> (key=value ...)" instead
  * of JSON. Production keeps JSON, for log collectors. Written to stderr like the JSON lines.
  */
-export function readableDestination(
-  write: (line: string) => void = (l) => void process.stderr.write(l),
-): pino.DestinationStream {
+export function readableDestination(write: (line: string) => void = (l) => void process.stderr.write(l)): pino.DestinationStream {
   return {
     write(json: string) {
       try {
@@ -47,9 +32,7 @@ export function readableDestination(
         const fields = Object.entries(rest)
           .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
           .join(' ');
-        write(
-          `${LEVEL_NAMES[Number(level)] ?? 'log'}: ${String(msg ?? '')}${fields ? ` (${fields})` : ''}\n`,
-        );
+        write(`${LEVEL_NAMES[Number(level)] ?? 'log'}: ${String(msg ?? '')}${fields ? ` (${fields})` : ''}\n`);
       } catch {
         write(json);
       }
@@ -62,10 +45,7 @@ export function readableDestination(
  * is on screen, so no log line comes between the questions unless LOG_LEVEL asks. At a terminal
  * (not in production) lines are plain text; elsewhere JSON, for log collectors.
  */
-export function commandLogger(
-  config: { LOG_LEVEL: string; NODE_ENV: string },
-  opts: { chat: boolean },
-): Logger {
+export function commandLogger(config: { LOG_LEVEL: string; NODE_ENV: string }, opts: { chat: boolean }): Logger {
   const level = opts.chat && !process.env.LOG_LEVEL ? 'error' : config.LOG_LEVEL;
   const readable = config.NODE_ENV !== 'production' && process.stderr.isTTY === true;
   return createLogger(level, readable ? readableDestination() : undefined);

@@ -40,9 +40,7 @@ await runMain(async () => {
   });
   // Development only: an edited flow or locale file is checked and, if fine, used at once (src/reload.ts).
   const liveReload =
-    config.NODE_ENV !== 'production'
-      ? startLiveReload({ root: PROJECT_ROOT, conversations: core.conversations })
-      : undefined;
+    config.NODE_ENV !== 'production' ? startLiveReload({ root: PROJECT_ROOT, conversations: core.conversations }) : undefined;
 
   const channels: RunningChannel[] = [];
   // Channels register here (Telegram, WhatsApp). If one cannot start, the ones already running are

@@ -91,7 +91,8 @@ function isDirectory(path: string): boolean {
 
 /** What one reload attempt did. */
 export type ReloadOutcome =
-  { ok: true; bundle: Bundle; warnings: Problem[] } | { ok: false; problems: Problem[] };
+  | { ok: true; bundle: Bundle; warnings: Problem[] }
+  | { ok: false; problems: Problem[] };
 
 /**
  * Checks flows and locales under `root` again, as start-up does. When they are fine, builds a new
@@ -119,10 +120,7 @@ export function loadForReload(root: string): ReloadOutcome {
   try {
     const { bundle, problems } = loadBundle({ root });
     if (!bundle) return { ok: false, problems: problems.filter((p) => p.severity === 'error') };
-    const warnings = [
-      ...problems.filter((p) => p.severity === 'warning'),
-      ...checkWarnings(bundle, { root }),
-    ];
+    const warnings = [...problems.filter((p) => p.severity === 'warning'), ...checkWarnings(bundle, { root })];
     return { ok: true, bundle, warnings };
   } catch (err) {
     return { ok: false, problems: [unexpected(err)] };
@@ -131,13 +129,7 @@ export function loadForReload(root: string): ReloadOutcome {
 
 function unexpected(err: unknown): Problem {
   const message = err instanceof Error ? err.message : String(err);
-  return {
-    severity: 'error',
-    file: 'flows',
-    line: 1,
-    column: 1,
-    message: `the files could not be loaded (${message})`,
-  };
+  return { severity: 'error', file: 'flows', line: 1, column: 1, message: `the files could not be loaded (${message})` };
 }
 
 /**

@@ -104,11 +104,7 @@ export class Renderer {
       case 'message': {
         const parts = [t(intent.key)];
         if (intent.contacts?.length) parts.push(this.contactLines(intent.contacts, lang));
-        return {
-          type: 'message',
-          text: parts.join('\n\n'),
-          ...(intent.contacts ? { contacts: intent.contacts } : {}),
-        };
+        return { type: 'message', text: parts.join('\n\n'), ...(intent.contacts ? { contacts: intent.contacts } : {}) };
       }
       case 'exit':
         return { type: 'message', text: t('exit.done'), exit: true };
@@ -136,20 +132,16 @@ export class Renderer {
         const a = intent.assessment;
         const strong = a.indicators.filter((i) => i.strength === 'strong');
         const possible = a.indicators.filter((i) => i.strength === 'possible');
-        const names = (ids: { id: string }[]) =>
-          ids.map((i) => `• ${t(`indicator.${i.id}.name`)}`).join('\n');
+        const names = (ids: { id: string }[]) => ids.map((i) => `• ${t(`indicator.${i.id}.name`)}`).join('\n');
         // "Good." only when nothing at all was found; possible signs get their own words.
         const levelText =
-          a.level === 'no_signs' && possible.length > 0
-            ? t('result.level.no_signs.text_possible')
-            : t(`result.level.${a.level}.text`);
+          a.level === 'no_signs' && possible.length > 0 ? t('result.level.no_signs.text_possible') : t(`result.level.${a.level}.text`);
         const parts = [t(intent.key), `${t(`result.level.${a.level}.title`)}\n${levelText}`];
         // Danger comes first, but what else her answers show is not lost.
         if (a.level === 'urgent' && a.dimensions.involuntary.length > 0 && a.dimensions.coercion.length > 0) {
           parts.push(t('result.also_forced_labour'));
         }
-        if (strong.length > 0)
-          parts.push(`${t('result.signs_count', { count: strong.length })}\n${names(strong)}`);
+        if (strong.length > 0) parts.push(`${t('result.signs_count', { count: strong.length })}\n${names(strong)}`);
         if (possible.length > 0) parts.push(`${t('result.possible_title')}\n${names(possible)}`);
         parts.push(`${t('result.contacts_title')}\n${this.contactLines(intent.summary, lang)}`);
         parts.push(t('result.more_hint'));
@@ -170,8 +162,7 @@ export class Renderer {
         const a = intent.assessment;
         const sign = (id: string) => `• ${t(`indicator.${id}.name`)}\n  ${t(`indicator.${id}.right`)}`;
         const parts: string[] = [];
-        if (a.indicators.length > 0)
-          parts.push(`${t('result.signs_title')}\n${a.indicators.map((i) => sign(i.id)).join('\n')}`);
+        if (a.indicators.length > 0) parts.push(`${t('result.signs_title')}\n${a.indicators.map((i) => sign(i.id)).join('\n')}`);
         parts.push(`${t('result.all_contacts_title')}\n${this.contactLines(intent.contacts, lang)}`);
         return { type: 'message', text: parts.join('\n\n'), contacts: intent.contacts, details: true };
       }
@@ -185,11 +176,7 @@ export class Renderer {
         const c = this.bundle.contacts.contacts[id];
         if (!c) return '';
         const ways = contactWays(c, lang)
-          .map(({ way, number }) =>
-            this.translator.t(lang, `contacts.way.${way === 'phone' ? 'call' : way}`, {
-              number: unbreakableNumber(number),
-            }),
-          )
+          .map(({ way, number }) => this.translator.t(lang, `contacts.way.${way === 'phone' ? 'call' : way}`, { number: unbreakableNumber(number) }))
           .join(', ');
         return this.translator.t(lang, 'contacts.line', {
           name: this.translator.t(lang, `contact.${id}.name`),

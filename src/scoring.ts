@@ -42,21 +42,14 @@ export function scoreAnswers(
     if (!choice) continue;
     urgent ||= choice.urgent;
     for (const [id, strength] of Object.entries(choice.signals)) {
-      if (strength === 'strong' || !found.has(id))
-        found.set(id, strength === 'strong' ? 'strong' : (found.get(id) ?? strength));
+      if (strength === 'strong' || !found.has(id)) found.set(id, strength === 'strong' ? 'strong' : (found.get(id) ?? strength));
     }
   }
   const order = [...indicators.keys()];
   const list: FoundIndicator[] = [...found.entries()]
     .filter(([id]) => indicators.has(id))
     .map(([id, strength]) => ({ id, strength, dimension: indicators.get(id)!.dimension }))
-    .sort((a, b) =>
-      a.strength === b.strength
-        ? order.indexOf(a.id) - order.indexOf(b.id)
-        : a.strength === 'strong'
-          ? -1
-          : 1,
-    );
+    .sort((a, b) => (a.strength === b.strength ? order.indexOf(a.id) - order.indexOf(b.id) : a.strength === 'strong' ? -1 : 1));
   const strong = list.filter((i) => i.strength === 'strong');
   const dimensions = {
     involuntary: strong.filter((i) => i.dimension === 'involuntary').map((i) => i.id),

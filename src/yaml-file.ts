@@ -18,13 +18,7 @@ export class YamlFile {
     } catch (err) {
       return {
         problems: [
-          {
-            severity: 'error',
-            file,
-            line: 1,
-            column: 1,
-            message: `cannot read the file (${(err as Error).message})`,
-          },
+          { severity: 'error', file, line: 1, column: 1, message: `cannot read the file (${(err as Error).message})` },
         ],
       };
     }
@@ -37,13 +31,7 @@ export class YamlFile {
     // Only the first syntax error: the rest are usually echoes of it.
     const problems: Problem[] = doc.errors.slice(0, 1).map((e) => {
       const pos = lines.linePos(e.pos[0]);
-      return {
-        severity: 'error',
-        file,
-        line: pos.line,
-        column: pos.col,
-        message: plainYamlError(e.code, e.message),
-      };
+      return { severity: 'error', file, line: pos.line, column: pos.col, message: plainYamlError(e.code, e.message) };
     });
     if (problems.length > 0) return { problems };
     return { yaml: new YamlFile(file, doc, lines), problems };

@@ -29,39 +29,20 @@ function setup() {
 describe('message ids kept for quick exit', () => {
   it('groups the ids of one minute, and exit deletes every one of them', async () => {
     const { core, store, later } = setup();
-    await core.conversations.handle(
-      'c',
-      { kind: 'start', lang: 'en' },
-      { channel: 'telegram', incomingMessageId: 10 },
-    );
+    await core.conversations.handle('c', { kind: 'start', lang: 'en' }, { channel: 'telegram', incomingMessageId: 10 });
     await core.conversations.rememberMessages('c', [11, 12]);
-    await core.conversations.handle(
-      'c',
-      { kind: 'text', text: '1' },
-      { channel: 'telegram', incomingMessageId: 13 },
-    );
+    await core.conversations.handle('c', { kind: 'text', text: '1' }, { channel: 'telegram', incomingMessageId: 13 });
     await core.conversations.rememberMessages('c', [14]);
     later(2 * MINUTE);
-    await core.conversations.handle(
-      'c',
-      { kind: 'text', text: '1' },
-      { channel: 'telegram', incomingMessageId: 15 },
-    );
+    await core.conversations.handle('c', { kind: 'text', text: '1' }, { channel: 'telegram', incomingMessageId: 15 });
     await core.conversations.rememberMessages('c', [16]);
 
     const m = (await store.read('c'))!.value.m!;
     expect(m).toHaveLength(2);
-    expect(m.map(([, ...ids]) => ids)).toEqual([
-      [10, 11, 12, 13, 14],
-      [15, 16],
-    ]);
+    expect(m.map(([, ...ids]) => ids)).toEqual([[10, 11, 12, 13, 14], [15, 16]]);
     expect(m[1]![0] - m[0]![0]).toBe(2);
 
-    const out = await core.conversations.handle(
-      'c',
-      { kind: 'command', command: 'exit' },
-      { channel: 'telegram', incomingMessageId: 17 },
-    );
+    const out = await core.conversations.handle('c', { kind: 'command', command: 'exit' }, { channel: 'telegram', incomingMessageId: 17 });
     expect(out.exit).toBe(true);
     expect(out.deleteMessageIds).toEqual([10, 11, 12, 13, 14, 15, 16, 17]);
     expect(await store.read('c')).toBeNull();
@@ -69,30 +50,14 @@ describe('message ids kept for quick exit', () => {
 
   it('forgets ids older than 48 hours (Telegram can no longer delete them)', async () => {
     const { core, store, later } = setup();
-    await core.conversations.handle(
-      'c',
-      { kind: 'start', lang: 'en' },
-      { channel: 'telegram', incomingMessageId: 1 },
-    );
+    await core.conversations.handle('c', { kind: 'start', lang: 'en' }, { channel: 'telegram', incomingMessageId: 1 });
     await core.conversations.rememberMessages('c', [2, 3]);
     later(47 * HOUR);
-    await core.conversations.handle(
-      'c',
-      { kind: 'text', text: '1' },
-      { channel: 'telegram', incomingMessageId: 4 },
-    );
+    await core.conversations.handle('c', { kind: 'text', text: '1' }, { channel: 'telegram', incomingMessageId: 4 });
     later(2 * HOUR); // the first group is now 49 hours old
-    await core.conversations.handle(
-      'c',
-      { kind: 'text', text: '1' },
-      { channel: 'telegram', incomingMessageId: 5 },
-    );
+    await core.conversations.handle('c', { kind: 'text', text: '1' }, { channel: 'telegram', incomingMessageId: 5 });
     expect((await store.read('c'))!.value.m!.map(([, ...ids]) => ids)).toEqual([[4], [5]]);
-    const out = await core.conversations.handle(
-      'c',
-      { kind: 'command', command: 'exit' },
-      { channel: 'telegram' },
-    );
+    const out = await core.conversations.handle('c', { kind: 'command', command: 'exit' }, { channel: 'telegram' });
     expect(out.deleteMessageIds).toEqual([4, 5]);
   });
 
@@ -101,51 +66,26 @@ describe('message ids kept for quick exit', () => {
     await core.conversations.handle('c', { kind: 'start', lang: 'en' }, { channel: 'telegram' });
     const current = (await store.read('c'))!;
     const nowS = Math.floor(Date.UTC(2026, 11, 2, 4) / 1000);
-    await store.write(
-      'c',
-      {
-        ...current.value,
-        m: [
-          [21, nowS],
-          [22, nowS],
-        ],
-      },
-      current.version,
-      3600,
-    );
-    const out = await core.conversations.handle(
-      'c',
-      { kind: 'command', command: 'exit' },
-      { channel: 'telegram', incomingMessageId: 23 },
-    );
+    await store.write('c', { ...current.value, m: [[21, nowS], [22, nowS]] }, current.version, 3600);
+    const out = await core.conversations.handle('c', { kind: 'command', command: 'exit' }, { channel: 'telegram', incomingMessageId: 23 });
     expect(out.deleteMessageIds).toEqual([21, 22, 23]);
   });
 });
 
 describe('when the store fails', () => {
   const broken = {
-    read: () =>
-      Promise.reject(Object.assign(new Error('connection lost'), { name: 'StoreUnavailableError' })),
+    read: () => Promise.reject(Object.assign(new Error('connection lost'), { name: 'StoreUnavailableError' })),
     write: () => Promise.reject(new Error('connection lost')),
     swap: () => Promise.reject(new Error('connection lost')),
     delete: () => Promise.reject(new Error('connection lost')),
     take: () => Promise.reject(new Error('connection lost')),
-    claimOnce: () => Promise.reject(new Error('ECONNREFUSED')),
+    claimOnce: () => Promise.reject(new Error("ECONNREFUSED")),
     close: () => Promise.resolve(),
   };
-  const core = createCore({
-    bundle,
-    config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 },
-    logger: createLogger('silent'),
-    store: broken,
-  });
+  const core = createCore({ bundle, config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 }, logger: createLogger('silent'), store: broken });
 
   it('an answer gets the apology and the emergency number, in her language when known', async () => {
-    const out = await core.conversations.handle(
-      'c',
-      { kind: 'text', text: '1' },
-      { channel: 'telegram', langHint: 'id' },
-    );
+    const out = await core.conversations.handle('c', { kind: 'text', text: '1' }, { channel: 'telegram', langHint: 'id' });
     expect(out.failed).toBe(true);
     expect(out.exit).toBe(false);
     const text = out.messages.map((m) => m.text).join('\n');
@@ -161,11 +101,7 @@ describe('when the store fails', () => {
   it('an exit word of her language still ends the chat (discreetly, no list of numbers) and erases her message', async () => {
     const word = translator.words('id', 'command.exit.words')[0]!;
     expect(translator.words('en', 'command.exit.words')).not.toContain(word);
-    const out = await core.conversations.handle(
-      'c',
-      { kind: 'text', text: word },
-      { channel: 'telegram', langHint: 'id', incomingMessageId: 42 },
-    );
+    const out = await core.conversations.handle('c', { kind: 'text', text: word }, { channel: 'telegram', langHint: 'id', incomingMessageId: 42 });
     expect(out).toMatchObject({ exit: true, failed: true, deleteMessageIds: [42] });
     expect(out.messages.map((m) => m.text)).toEqual([translator.t('id', 'exit.done')]);
   });

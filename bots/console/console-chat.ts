@@ -30,18 +30,13 @@ export async function runConsoleChat(o: ConsoleChatOptions): Promise<void> {
       o.output.write(o.json ? `${JSON.stringify(m)}\n` : formatForTerminal(m));
     }
   };
-  const first: Input =
-    o.lang || o.campaign ? { kind: 'start', lang: o.lang, campaign: o.campaign } : { kind: 'open' };
+  const first: Input = o.lang || o.campaign ? { kind: 'start', lang: o.lang, campaign: o.campaign } : { kind: 'open' };
   write(await o.conversations.handle(o.chatRef, first, { channel: 'console', langHint: o.lang }));
   if (!o.json) o.output.write('> ');
 
   const rl = createInterface({ input: o.input, terminal: false, crlfDelay: Infinity });
   for await (const line of rl) {
-    const outcome = await o.conversations.handle(
-      o.chatRef,
-      { kind: 'text', text: line },
-      { channel: 'console' },
-    );
+    const outcome = await o.conversations.handle(o.chatRef, { kind: 'text', text: line }, { channel: 'console' });
     write(outcome);
     if (!o.json) o.output.write('> ');
   }

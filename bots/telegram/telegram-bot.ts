@@ -212,10 +212,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     }
     if (reply.withKeyboard !== undefined) memory.setLiveKeyboard(ref, reply.withKeyboard);
     const ids = [...memory.takeUnrecorded(ref), ...sent];
-    memory.addKnown(ref, [
-      ...(opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : []),
-      ...sent,
-    ]);
+    memory.addKnown(ref, [...(opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : []), ...sent]);
     const remembered = await conversations.rememberMessages(ref, ids, reply.withKeyboard);
     // She exited meanwhile (through another instance): no later exit will erase these, so now.
     if (remembered === 'gone') await eraseMessages(ctx.api, chatId, ids, logger);

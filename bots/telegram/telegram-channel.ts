@@ -76,12 +76,7 @@ export async function startTelegramChannel(o: TelegramChannelOptions): Promise<T
   });
   // (A test's transformer answers every call itself: there is no network to wait for.)
   if (!o.apiTransformer) {
-    await waitForTelegram(
-      o.apiRoot ?? config.TELEGRAM_API_ROOT ?? DEFAULT_API_ROOT,
-      config.TELEGRAM_BOT_TOKEN,
-      logger,
-      o.startupRetryDelaysMs,
-    );
+    await waitForTelegram(o.apiRoot ?? config.TELEGRAM_API_ROOT ?? DEFAULT_API_ROOT, config.TELEGRAM_BOT_TOKEN, logger, o.startupRetryDelaysMs);
   }
   try {
     await bot.init();
@@ -110,8 +105,7 @@ export async function startTelegramChannel(o: TelegramChannelOptions): Promise<T
     const server = new WebhookServer({
       path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname,
       secretToken: config.TELEGRAM_WEBHOOK_SECRET,
-      handleUpdate: (update, reply) =>
-        bot.handleUpdate(update, reply && webhookReplyEnvelope(bot.api, reply)),
+      handleUpdate: (update, reply) => bot.handleUpdate(update, reply && webhookReplyEnvelope(bot.api, reply)),
       logger,
       // Every instance sharing Redis recognises a re-delivered update (ids are per bot).
       claim: (updateId) => o.core.store.claimOnce(`telegram:${bot.botInfo.id}:${updateId}`, UPDATE_ID_TTL_S),
@@ -226,9 +220,7 @@ async function waitForTelegram(
       status = 0;
     }
     if (status === 401 || status === 404) {
-      throw new ConfigError(
-        'Telegram refused TELEGRAM_BOT_TOKEN (unauthorized): copy the token again from @BotFather.',
-      );
+      throw new ConfigError('Telegram refused TELEGRAM_BOT_TOKEN (unauthorized): copy the token again from @BotFather.');
     }
     if (status !== 0) return; // Telegram answers: the start goes on
     const wait = delaysMs[Math.min(attempt, delaysMs.length - 1)] ?? 60_000;
@@ -236,3 +228,4 @@ async function waitForTelegram(
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
+

@@ -58,9 +58,7 @@ export function inputFromMessage(message: Message, localeCodes: readonly string[
       return { kind: 'command', command: slash.name as Command };
     }
     // A reply to one of the bot's messages: she was answering an earlier question.
-    return message.reply_to_message?.from?.is_bot === true
-      ? { kind: 'text', text: message.text, reply: true }
-      : { kind: 'text', text: message.text };
+    return message.reply_to_message?.from?.is_bot === true ? { kind: 'text', text: message.text, reply: true } : { kind: 'text', text: message.text };
   }
   if (SERVICE_FIELDS.some((f) => f in message)) return null;
   return { kind: 'unsupported' };

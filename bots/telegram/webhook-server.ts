@@ -180,10 +180,7 @@ export class WebhookServer {
     const claim = this.o.claim;
     const first = claim
       ? claim(id).catch((err) => {
-          this.o.logger.warn(
-            { err: errorName(err) },
-            'could not check the update id with the store; handling it',
-          );
+          this.o.logger.warn({ err: errorName(err) }, 'could not check the update id with the store; handling it');
           return true;
         })
       : Promise.resolve(true);

@@ -47,8 +47,7 @@ function unconfirmedReason(bundle: Bundle, id: string, today: Date): string | un
   if (!c) return undefined;
   if (isConfirmed(bundle, id, today.getTime())) return undefined;
   if (c.status !== 'confirmed') return `its status is "${c.status}"`;
-  if (Date.parse(`${verifiedOn(c)}T00:00:00Z`) > today.getTime() + DAY_MS)
-    return `its "verified" date ${verifiedOn(c)} is in the future`;
+  if (Date.parse(`${verifiedOn(c)}T00:00:00Z`) > today.getTime() + DAY_MS) return `its "verified" date ${verifiedOn(c)} is in the future`;
   return `it was last confirmed on ${verifiedOn(c)}, more than ${bundle.contacts.confirm_every_days} days ago`;
 }
 
@@ -66,12 +65,10 @@ function contactUses(bundle: Bundle, root: string): ContactUse[] {
   for (const [level, ids] of Object.entries(r.by_level)) {
     list(['recommend', 'by_level', level], ids, `recommend.by_level.${level}`, level === 'urgent');
   }
-  for (const [ind, ids] of Object.entries(r.by_indicator))
-    list(['recommend', 'by_indicator', ind], ids, `recommend.by_indicator.${ind}`, false);
+  for (const [ind, ids] of Object.entries(r.by_indicator)) list(['recommend', 'by_indicator', ind], ids, `recommend.by_indicator.${ind}`, false);
   // Her language's contacts are also added to the quick list and urgent results, but only once
   // confirmed (src/contacts.ts): listed here unconfirmed, they show in ordinary results only.
-  for (const [lang, ids] of Object.entries(r.by_language))
-    list(['recommend', 'by_language', lang], ids, `recommend.by_language.${lang}`, false);
+  for (const [lang, ids] of Object.entries(r.by_language)) list(['recommend', 'by_language', lang], ids, `recommend.by_language.${lang}`, false);
   for (const flow of bundle.flows.values()) {
     const fy = readYaml(root, flow.file);
     for (const step of flow.steps.values()) {
@@ -80,13 +77,7 @@ function contactUses(bundle: Bundle, root: string): ContactUse[] {
         if (!c.urgent) return;
         c.contacts.forEach((id, i) => {
           const pos = fy ? fy.at(['steps', step.id, 'choices', ci, 'contacts', i]) : { line: 1, column: 1 };
-          uses.push({
-            id,
-            where: `the urgent answer "${step.id}: ${c.id}"`,
-            file: flow.file,
-            ...pos,
-            urgent: true,
-          });
+          uses.push({ id, where: `the urgent answer "${step.id}: ${c.id}"`, file: flow.file, ...pos, urgent: true });
         });
       });
     }
@@ -132,16 +123,12 @@ function contactRules(bundle: Bundle, opts: ContentRuleOptions): Problem[] {
     }
   }
   // Each contact a worker can see that is not confirmed: a warning every day, an error before launch.
-  const visible = new Set(
-    uses.filter((u) => bundle.contacts.contacts[u.id]?.status !== 'unverified').map((u) => u.id),
-  );
+  const visible = new Set(uses.filter((u) => bundle.contacts.contacts[u.id]?.status !== 'unverified').map((u) => u.id));
   for (const [id, c] of Object.entries(bundle.contacts.contacts)) {
     const reason = unconfirmedReason(bundle, id, opts.today);
     if (!reason) continue;
     const shown = visible.has(id) || id === EMERGENCY_CONTACT;
-    const pos = cy
-      ? cy.at(['contacts', id, c.status === 'confirmed' ? 'verified' : 'status'])
-      : { line: 1, column: 1 };
+    const pos = cy ? cy.at(['contacts', id, c.status === 'confirmed' ? 'verified' : 'status']) : { line: 1, column: 1 };
     if (opts.launch && shown && id !== EMERGENCY_CONTACT) {
       problems.push({
         severity: 'error',
@@ -218,19 +205,13 @@ function polarity(choiceId: string): 1 | -1 | 0 {
 
 function wordsOf(locale: Locale, key: string): string[] {
   const raw = locale.keys.get(key)?.value;
-  return raw
-    ? raw
-        .split(',')
-        .map((w) => w.trim())
-        .filter(Boolean)
-    : [];
+  return raw ? raw.split(',').map((w) => w.trim()).filter(Boolean) : [];
 }
 
 /** True when `word` (normalised) occurs as a whole word in `text` (normalised); scripts without spaces match inside. */
 export function containsWord(text: string, word: string): boolean {
   if (!word) return false;
-  if (/[\p{Script=Han}\p{Script=Thai}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(word))
-    return text.includes(word);
+  if (/[\p{Script=Han}\p{Script=Thai}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(word)) return text.includes(word);
   return ` ${text} `.includes(` ${word} `);
 }
 

@@ -26,23 +26,12 @@ const DIMENSION_COLOUR: Record<Dimension, string> = {
 const UNKNOWN_COLOUR = '#555555';
 const URGENT_TEXT = '#b00020';
 const URGENT_FILL = '#fde2e1';
-const CARD_STYLE: Record<DiagramStep['type'], { fill: string; stroke: string; width: number; what: string }> =
-  {
-    language: {
-      fill: '#eef7f0',
-      stroke: '#4b8b5a',
-      width: 1.5,
-      what: 'asks the language (skipped if known)',
-    },
-    message: { fill: '#f6f6f6', stroke: '#999999', width: 1.5, what: 'shows a message' },
-    question: { fill: '#f5f8fd', stroke: '#4a6fa5', width: 1.5, what: '' },
-    result: {
-      fill: '#e3f2e1',
-      stroke: '#2e7d32',
-      width: 2.5,
-      what: 'shows the signs found, what they mean, who can help',
-    },
-  };
+const CARD_STYLE: Record<DiagramStep['type'], { fill: string; stroke: string; width: number; what: string }> = {
+  language: { fill: '#eef7f0', stroke: '#4b8b5a', width: 1.5, what: 'asks the language (skipped if known)' },
+  message: { fill: '#f6f6f6', stroke: '#999999', width: 1.5, what: 'shows a message' },
+  question: { fill: '#f5f8fd', stroke: '#4a6fa5', width: 1.5, what: '' },
+  result: { fill: '#e3f2e1', stroke: '#2e7d32', width: 2.5, what: 'shows the signs found, what they mean, who can help' },
+};
 
 interface Span {
   text: string;
@@ -81,18 +70,8 @@ export function drawFlowSvg(flow: DiagramFlow): string {
   const boxes = new Map<string, Box>();
   for (const s of flow.steps) {
     const lines = cardLines(s, flow);
-    const width =
-      Math.max(MIN_CARD_W, ...lines.map((l) => textWidth(l.spans)), textWidth(headerSpans(s, flow)) + 8) +
-      2 * PAD;
-    boxes.set(s.id, {
-      key: s.id,
-      layer: layer.get(s.id)!,
-      width,
-      height: HEADER_H + lines.length * ROW_H + PAD,
-      x: 0,
-      step: s,
-      lines,
-    });
+    const width = Math.max(MIN_CARD_W, ...lines.map((l) => textWidth(l.spans)), textWidth(headerSpans(s, flow)) + 8) + 2 * PAD;
+    boxes.set(s.id, { key: s.id, layer: layer.get(s.id)!, width, height: HEADER_H + lines.length * ROW_H + PAD, x: 0, step: s, lines });
   }
   // Long arrows pass through one point per layer they cross.
   const routes = new Map<DiagramEdge, string[]>();
@@ -113,8 +92,7 @@ export function drawFlowSvg(flow: DiagramFlow): string {
   for (const b of boxes.values()) rows[b.layer]!.push(b);
   const preds = new Map<string, string[]>();
   for (const route of routes.values()) {
-    for (let i = 1; i < route.length; i++)
-      preds.set(route[i]!, [...(preds.get(route[i]!) ?? []), route[i - 1]!]);
+    for (let i = 1; i < route.length; i++) preds.set(route[i]!, [...(preds.get(route[i]!) ?? []), route[i - 1]!]);
   }
   const fileOrder = new Map(flow.steps.map((s, i) => [s.id, i]));
   const rank = (b: Box) => (b.step ? 0 : 1) * 1e6 + (fileOrder.get(b.step?.id ?? b.origin ?? '') ?? 0);
@@ -165,29 +143,16 @@ export function drawFlowSvg(flow: DiagramFlow): string {
     minX = Math.min(minX, b.x - b.width / 2);
     maxX = Math.max(maxX, b.x + b.width / 2);
   }
-  const outOffsets = spread(
-    forward,
-    (e) => e.from,
-    (e) => boxes.get(routes.get(e)![1]!)!.x,
-    boxes,
-  );
-  const inOffsets = spread(
-    forward,
-    (e) => e.to,
-    (e) => boxes.get(routes.get(e)!.at(-2)!)!.x,
-    boxes,
-  );
+  const outOffsets = spread(forward, (e) => e.from, (e) => boxes.get(routes.get(e)![1]!)!.x, boxes);
+  const inOffsets = spread(forward, (e) => e.to, (e) => boxes.get(routes.get(e)!.at(-2)!)!.x, boxes);
   for (const e of forward) {
     const route = routes.get(e)!.map((k) => boxes.get(k)!);
     const from = route[0]!;
     const to = route.at(-1)!;
     const points: [number, number][] = [[from.x + outOffsets.get(e)!, tops[from.layer]! + from.height]];
-    for (const d of route.slice(1, -1))
-      points.push([d.x, tops[d.layer]!], [d.x, tops[d.layer]! + heights[d.layer]!]);
+    for (const d of route.slice(1, -1)) points.push([d.x, tops[d.layer]!], [d.x, tops[d.layer]! + heights[d.layer]!]);
     points.push([to.x + inOffsets.get(e)!, tops[to.layer]!]);
-    parts.push(
-      `<path d="${smoothPath(points)}" fill="none" stroke="#555555" stroke-width="1.4" marker-end="url(#arrow)"/>`,
-    );
+    parts.push(`<path d="${smoothPath(points)}" fill="none" stroke="#555555" stroke-width="1.4" marker-end="url(#arrow)"/>`);
     if (labelled(e)) {
       const [sx, sy] = points[0]!;
       // Labels of the left arrows go on their left, the others on their right, so they never cross.
@@ -235,9 +200,7 @@ export function drawFlowSvg(flow: DiagramFlow): string {
     b.lines.forEach((line, i) => {
       const lineTop = top + HEADER_H + i * ROW_H;
       if (line.band) {
-        cards.push(
-          `<rect x="${n(left + 3)}" y="${n(lineTop)}" width="${n(b.width - 6)}" height="${ROW_H}" fill="${line.band}"/>`,
-        );
+        cards.push(`<rect x="${n(left + 3)}" y="${n(lineTop)}" width="${n(b.width - 6)}" height="${ROW_H}" fill="${line.band}"/>`);
       }
       cards.push(spansText(left + PAD, lineTop + 13, line.spans));
     });
@@ -272,18 +235,14 @@ export function drawFlowSvg(flow: DiagramFlow): string {
 // === Card contents
 
 function headerSpans(s: DiagramStep, flow: DiagramFlow): Span[] {
-  const spans: Span[] = [
-    { text: s.id, bold: true },
-    { text: `  ${s.type}`, fill: '#666666' },
-  ];
+  const spans: Span[] = [{ text: s.id, bold: true }, { text: `  ${s.type}`, fill: '#666666' }];
   if (s.id === flow.start) spans.push({ text: ' (start)', fill: '#666666' });
   if (s.choices.some((c) => c.urgent)) spans.push({ text: '  ⚠', fill: URGENT_TEXT, bold: true });
   return spans;
 }
 
 function cardLines(s: DiagramStep, flow: DiagramFlow): Line[] {
-  if (s.type !== 'question')
-    return [{ spans: [{ text: CARD_STYLE[s.type].what, fill: '#444444', italic: true }] }];
+  if (s.type !== 'question') return [{ spans: [{ text: CARD_STYLE[s.type].what, fill: '#444444', italic: true }] }];
   const lines: Line[] = [];
   for (const c of s.choices) {
     const band = c.urgent ? URGENT_FILL : undefined;
@@ -313,8 +272,7 @@ function cardLines(s: DiagramStep, flow: DiagramFlow): Line[] {
     lines.push({ spans: current, band });
     if (c.urgent) {
       lines.push({ spans: [{ text: '    ⚠ shows emergency help at once', fill: URGENT_TEXT }], band });
-      if (c.contacts.length > 0)
-        lines.push({ spans: [{ text: `    ☎ ${c.contacts.join(', ')}`, fill: URGENT_TEXT }], band });
+      if (c.contacts.length > 0) lines.push({ spans: [{ text: `    ☎ ${c.contacts.join(', ')}`, fill: URGENT_TEXT }], band });
     }
   }
   return lines;
@@ -326,12 +284,7 @@ function legendLines(flow: DiagramFlow): Line[] {
     { text: `${words}  `, fill: DIMENSION_COLOUR[dimension] },
   ];
   return [
-    {
-      spans: [
-        { text: `Flow "${flow.id}", version ${flow.version}`, bold: true },
-        { text: `  (${flow.file})`, fill: '#666666' },
-      ],
-    },
+    { spans: [{ text: `Flow "${flow.id}", version ${flow.version}`, bold: true }, { text: `  (${flow.file})`, fill: '#666666' }] },
     {
       spans: [
         { text: 'Signs: ' },
@@ -341,19 +294,8 @@ function legendLines(flow: DiagramFlow): Line[] {
         { text: 'name? = possible', italic: true, fill: '#444444' },
       ],
     },
-    {
-      spans: [
-        { text: '⚠ red answer: danger now, shows emergency help at once, then goes on', fill: URGENT_TEXT },
-      ],
-    },
-    {
-      spans: [
-        {
-          text: 'Forced-labour signs = a strong involuntary-work sign AND a strong coercion sign.',
-          fill: '#444444',
-        },
-      ],
-    },
+    { spans: [{ text: '⚠ red answer: danger now, shows emergency help at once, then goes on', fill: URGENT_TEXT }] },
+    { spans: [{ text: 'Forced-labour signs = a strong involuntary-work sign AND a strong coercion sign.', fill: '#444444' }] },
     { spans: [{ text: `Made by npm run diagram -- ${flow.file} (do not edit by hand).`, fill: '#888888' }] },
   ];
 }

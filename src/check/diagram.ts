@@ -4,13 +4,7 @@ import { flowSchema, indicatorsSchema, type Dimension } from '../flow/schema.js'
 import type { Problem } from '../problems.js';
 import { YamlFile } from '../yaml-file.js';
 import { drawFlowSvg } from './diagram-svg.js';
-import {
-  diagramFlowOf,
-  edgesOf,
-  type DiagramChoice,
-  type DiagramFlow,
-  type DiagramStep,
-} from './flow-graph.js';
+import { diagramFlowOf, edgesOf, type DiagramChoice, type DiagramFlow, type DiagramStep } from './flow-graph.js';
 
 // === Loading
 
@@ -32,17 +26,13 @@ export function loadDiagramFlow(root: string, flowFile: string): { flow?: Diagra
   const ownErrors = loadBundle({ root }).problems.filter((p) => p.file === file && p.severity === 'error');
   if (!parsed.success || ownErrors.length > 0) {
     return {
-      problems:
-        ownErrors.length > 0
-          ? ownErrors
-          : [{ severity: 'error', file, line: 1, column: 1, message: 'this is not a flow file' }],
+      problems: ownErrors.length > 0 ? ownErrors : [{ severity: 'error', file, line: 1, column: 1, message: 'this is not a flow file' }],
     };
   }
   const dimensions = new Map<string, Dimension>();
   const indicators = YamlFile.read(join(root, 'flows', 'indicators.yaml'), 'flows/indicators.yaml').yaml;
   const checked = indicators ? indicatorsSchema.safeParse(indicators.value()) : undefined;
-  for (const [id, v] of Object.entries(checked?.success ? checked.data.indicators : {}))
-    dimensions.set(id, v.dimension);
+  for (const [id, v] of Object.entries(checked?.success ? checked.data.indicators : {})) dimensions.set(id, v.dimension);
   return { flow: diagramFlowOf(parsed.data, file, dimensions), problems: [] };
 }
 
@@ -53,18 +43,7 @@ export function renderDiagrams(flow: DiagramFlow): { mermaid: string; svg: strin
 
 // === Mermaid
 
-const MERMAID_RESERVED = new Set([
-  'end',
-  'graph',
-  'subgraph',
-  'flowchart',
-  'style',
-  'class',
-  'classDef',
-  'click',
-  'linkStyle',
-  'default',
-]);
+const MERMAID_RESERVED = new Set(['end', 'graph', 'subgraph', 'flowchart', 'style', 'class', 'classDef', 'click', 'linkStyle', 'default']);
 
 /**
  * A Mermaid flowchart of the flow: steps as boxes, choices as labelled arrows with the signs each
@@ -104,8 +83,7 @@ export function flowToMermaid(flow: DiagramFlow): string {
     for (const edge of edgesOf(s)) {
       const plain = edge.choices.filter((c) => !c.urgent);
       if (edge.choices.length === 0) links.push(`  ${node(s.id)} --> ${node(edge.to)}`);
-      else if (plain.length > 0)
-        links.push(`  ${node(s.id)} -->|"${plain.map(choiceLabel).join('<br/>')}"| ${node(edge.to)}`);
+      else if (plain.length > 0) links.push(`  ${node(s.id)} -->|"${plain.map(choiceLabel).join('<br/>')}"| ${node(edge.to)}`);
       for (const c of edge.choices.filter((x) => x.urgent)) {
         let help = `urgent__${s.id}__${c.id}`;
         while (stepIds.has(help)) help += '_';
@@ -132,8 +110,7 @@ export function flowToMermaid(flow: DiagramFlow): string {
     if (ids.length > 0) lines.push(`  class ${ids.join(',')} ${type}`);
   }
   if (urgentNodes.length > 0) lines.push(`  class ${urgentNodes.join(',')} urgent`);
-  if (urgentLinks.length > 0)
-    lines.push(`  linkStyle ${urgentLinks.join(',')} stroke:#c62828,stroke-width:3px,color:#c62828`);
+  if (urgentLinks.length > 0) lines.push(`  linkStyle ${urgentLinks.join(',')} stroke:#c62828,stroke-width:3px,color:#c62828`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,8 +6,7 @@ import type { Problem } from '../problems.js';
 const MISSING_STEP = /points to "[^"]*", which (does not exist|is not a step)/;
 
 /** What a missing step brings with it: steps cut off from the start, and steps cut off from the result. */
-const FOLLOW_ON =
-  /^(step "[^"]*" cannot be reached from the start|from step "[^"]*" no path leads to a result step)/;
+const FOLLOW_ON = /^(step "[^"]*" cannot be reached from the start|from step "[^"]*" no path leads to a result step)/;
 
 /** Said when the English file exists but cannot be read (its own error is the one to fix). */
 const ENGLISH_MISSING = 'the English locale is missing';
@@ -35,8 +34,7 @@ export function withoutFollowOnErrors(problems: readonly Problem[]): WithoutFoll
   const kept = problems.filter((p) => {
     if (p.severity !== 'error') return true;
     const followsOn =
-      (brokenFlows.has(p.file) && FOLLOW_ON.test(p.message)) ||
-      (p.message === ENGLISH_MISSING && brokenFiles.has(p.file));
+      (brokenFlows.has(p.file) && FOLLOW_ON.test(p.message)) || (p.message === ENGLISH_MISSING && brokenFiles.has(p.file));
     if (!followsOn) return true;
     left.set(p.file, (left.get(p.file) ?? 0) + 1);
     return false;

@@ -25,9 +25,7 @@ export function readLocaleStatus(root: string): LocaleStatusRow[] | undefined {
     .forEach((text, i) => {
       const m = /^\s*\|(.*)\|\s*$/.exec(text);
       if (!m) return;
-      const [code = '', language = '', status = '', reviewedBy = '', date = ''] = m[1]!
-        .split('|')
-        .map((c) => c.trim());
+      const [code = '', language = '', status = '', reviewedBy = '', date = ''] = m[1]!.split('|').map((c) => c.trim());
       // The header and the |---| line under it.
       if (code === 'code' || /^:?-+:?$/.test(code)) return;
       rows.push({ code, language, status, reviewedBy, date, line: i + 1 });

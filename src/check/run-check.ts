@@ -52,16 +52,11 @@ export function runCheck(opts: { root: string; today?: Date; launch?: boolean })
   const lines = [...shown.problems.map(formatProblem), ...shown.notes, ...warnings.map(formatProblem)];
 
   if (!bundle && errors.length > 0) {
-    lines.push(
-      'More checks (untranslated and long texts, unused indicators, old contact dates) run once the errors are fixed.',
-    );
+    lines.push('More checks (untranslated and long texts, unused indicators, old contact dates) run once the errors are fixed.');
   }
   if (status && status.length > 0) {
     if (lines.length > 0) lines.push('');
-    lines.push(
-      `Translation review status (${LOCALE_STATUS_FILE}):`,
-      ...formatLocaleStatus(status).map((l) => `  ${l}`),
-    );
+    lines.push(`Translation review status (${LOCALE_STATUS_FILE}):`, ...formatLocaleStatus(status).map((l) => `  ${l}`));
   }
   if (lines.length > 0) lines.push('');
   if (bundle) {
@@ -87,8 +82,7 @@ function summary(errors: number, warnings: number, stopsStart: boolean): string 
   if (errors > 0) {
     return `${count(errors, 'error')} and ${count(warnings, 'warning')}. Fix the errors before workers see these texts: each one can mislead a worker (the bot still starts).`;
   }
-  if (warnings > 0)
-    return `No errors and ${count(warnings, 'warning')}. The bot can start; please read the warnings.`;
+  if (warnings > 0) return `No errors and ${count(warnings, 'warning')}. The bot can start; please read the warnings.`;
   return 'No errors and no warnings. The bot can start.';
 }
 
@@ -97,7 +91,5 @@ function count(n: number, word: string): string {
 }
 
 function sortedByPlace(problems: Problem[]): Problem[] {
-  return [...problems].sort((a, b) =>
-    a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,
-  );
+  return [...problems].sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
 }

@@ -66,8 +66,7 @@ export function textLength(text: string): number {
 /** Width on a button: Chinese, Japanese and Korean characters take two places. */
 export function buttonWidth(text: string): number {
   let width = 0;
-  for (const ch of text)
-    width += /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(ch) ? 2 : 1;
+  for (const ch of text) width += /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(ch) ? 2 : 1;
   return width;
 }
 
@@ -183,8 +182,7 @@ function unsignalledIndicators(bundle: Bundle, root: string, flowsDir: string): 
   const signalled = new Set<string>();
   for (const flow of bundle.flows.values()) {
     for (const step of flow.steps.values()) {
-      if (step.type === 'question')
-        for (const c of step.choices) for (const id of Object.keys(c.signals)) signalled.add(id);
+      if (step.type === 'question') for (const c of step.choices) for (const id of Object.keys(c.signals)) signalled.add(id);
     }
   }
   const missing = [...bundle.indicators.keys()].filter((id) => !signalled.has(id));

@@ -27,10 +27,7 @@ const flowSetup = setup({
     urgent: (_, _params: { step: string; choice: string }) => {},
     result: (_, _params: { step: string }) => {},
     record: assign({
-      answers: ({ context }, params: { step: string; choice: string }) => ({
-        ...context.answers,
-        [params.step]: params.choice,
-      }),
+      answers: ({ context }, params: { step: string; choice: string }) => ({ ...context.answers, [params.step]: params.choice }),
     }),
     setLanguage: assign({
       lang: ({ event }) => (event.type === 'CHOOSE' ? event.choice : null),
@@ -39,8 +36,7 @@ const flowSetup = setup({
   },
   guards: {
     isChoice: ({ event }, params: { id: string }) => event.type === 'CHOOSE' && event.choice === params.id,
-    isLanguage: ({ event }, params: { codes: string[] }) =>
-      event.type === 'CHOOSE' && params.codes.includes(event.choice),
+    isLanguage: ({ event }, params: { codes: string[] }) => event.type === 'CHOOSE' && params.codes.includes(event.choice),
     hasLanguage: ({ context }) => context.lang !== null,
   },
 });
@@ -58,11 +54,7 @@ export function compileFlow(flow: Flow, localeCodes: readonly string[]) {
           }),
           always: { guard: 'hasLanguage', target: step.next },
           on: {
-            CHOOSE: {
-              guard: { type: 'isLanguage', params: { codes: [...localeCodes] } },
-              target: step.next,
-              actions: 'setLanguage',
-            },
+            CHOOSE: { guard: { type: 'isLanguage', params: { codes: [...localeCodes] } }, target: step.next, actions: 'setLanguage' },
           },
         };
         break;

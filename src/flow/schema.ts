@@ -46,18 +46,12 @@ const questionStep = z.strictObject({
 });
 const resultStep = z.strictObject({ type: z.literal('result'), text: key });
 
-export const stepSchema = z.discriminatedUnion(
-  'type',
-  [languageStep, messageStep, questionStep, resultStep],
-  {
-    error: 'needs a "type": language, message, question or result',
-  },
-);
+export const stepSchema = z.discriminatedUnion('type', [languageStep, messageStep, questionStep, resultStep], {
+  error: 'needs a "type": language, message, question or result',
+});
 
 export const flowSchema = z.strictObject({
-  spec_version: z.literal(SPEC_VERSION, {
-    error: `must be ${SPEC_VERSION} (the flow format this bot reads)`,
-  }),
+  spec_version: z.literal(SPEC_VERSION, { error: `must be ${SPEC_VERSION} (the flow format this bot reads)` }),
   id,
   version: z.number({ error: 'must be a whole number' }).int().positive(),
   start: id,
@@ -97,17 +91,11 @@ export const contactStatusSchema = z.enum(['confirmed', 'check', 'unverified'], 
 });
 export type ContactStatus = z.infer<typeof contactStatusSchema>;
 
-const number = z
-  .string({ error: 'must be a phone number in quotes, e.g. "2157 9537"' })
-  .min(3, 'must be a phone number');
+const number = z.string({ error: 'must be a phone number in quotes, e.g. "2157 9537"' }).min(3, 'must be a phone number');
 /** The ways to reach a contact, in the order they are shown. */
 export const CONTACT_WAYS = ['phone', 'whatsapp', 'sms'] as const;
 export type ContactWay = (typeof CONTACT_WAYS)[number];
-const waysSchema = z.strictObject({
-  phone: number.optional(),
-  whatsapp: number.optional(),
-  sms: number.optional(),
-});
+const waysSchema = z.strictObject({ phone: number.optional(), whatsapp: number.optional(), sms: number.optional() });
 
 export const contactSchema = z.strictObject({
   phone: number,
@@ -161,9 +149,7 @@ export const contactsFileSchema = z.strictObject({
 export type ContactsFile = z.infer<typeof contactsFileSchema>;
 
 const figureSchema = z.strictObject({
-  value: z.union([z.string(), z.number(), z.date()], {
-    error: 'must be a text, a number or a date (YYYY-MM-DD)',
-  }),
+  value: z.union([z.string(), z.number(), z.date()], { error: 'must be a text, a number or a date (YYYY-MM-DD)' }),
   note: z.string().optional(),
   source: z.string({ error: 'every figure needs a source' }).min(3, 'every figure needs a source'),
   reviewed: dateSchema,

@@ -19,11 +19,7 @@ export function telegramLink(botUsername: string, lang: string, campaign: string
 export const WHATSAPP_START_WORD = 'START';
 
 /** The first WhatsApp message a leaflet fills in, e.g. "MULAI id-mfmw2026". */
-export function whatsappStartText(
-  lang: string,
-  campaign: string,
-  startWord: string = WHATSAPP_START_WORD,
-): string {
+export function whatsappStartText(lang: string, campaign: string, startWord: string = WHATSAPP_START_WORD): string {
   return `${startWord.toLocaleUpperCase()} ${startPayload(lang, campaign)}`;
 }
 

@@ -119,12 +119,7 @@ export class PreviewSessions {
     this.cores = new Map(
       [...bundle.flows.keys()].map((id) => [
         id,
-        createCore({
-          bundle: { ...bundle, defaultFlowId: id },
-          config: this.o.config,
-          logger: this.o.logger,
-          store: this.store,
-        }),
+        createCore({ bundle: { ...bundle, defaultFlowId: id }, config: this.o.config, logger: this.o.logger, store: this.store }),
       ]),
     );
     return outcome;
@@ -139,10 +134,7 @@ export class PreviewSessions {
       problems: this.problems,
       flows: b ? [...b.flows.values()].map((f) => ({ id: f.id, version: f.version })) : [],
       defaultFlow: b?.defaultFlowId ?? '',
-      languages: (b?.localeCodes ?? []).map((code) => ({
-        code,
-        name: core!.translator.t(code, 'language.name'),
-      })),
+      languages: (b?.localeCodes ?? []).map((code) => ({ code, name: core!.translator.t(code, 'language.name') })),
       indicators: Object.fromEntries(
         [...(b?.indicators ?? new Map<string, { dimension: Dimension }>())].map(([id, v]) => [
           id,
@@ -155,8 +147,7 @@ export class PreviewSessions {
   /** Starts a conversation as a worker opening the bot (`lang` null: she is asked her language). */
   async start(flowId: string, lang: string | null): Promise<PreviewTurn> {
     const core = this.coreOf(flowId);
-    if (lang !== null && !core.bundle.localeCodes.includes(lang))
-      throw new PreviewRequestError(`unknown language "${lang}"`);
+    if (lang !== null && !core.bundle.localeCodes.includes(lang)) throw new PreviewRequestError(`unknown language "${lang}"`);
     const sessionId = randomUUID();
     this.sessions.set(sessionId, flowId);
     while (this.sessions.size > MAX_SESSIONS) {
@@ -202,9 +193,7 @@ export class PreviewSessions {
     const assessment = scoreAnswers(flow, answers, bundle.indicators);
     const en = (key: string) => core.translator.t('en', key);
     const step = s?.step ?? null;
-    const stepType =
-      s?.overlay ??
-      (step === null ? null : step.includes('!urgent!') ? 'urgent' : (flow.steps.get(step)?.type ?? null));
+    const stepType = s?.overlay ?? (step === null ? null : step.includes('!urgent!') ? 'urgent' : (flow.steps.get(step)?.type ?? null));
     const current = step === null || s?.overlay ? undefined : flow.steps.get(step);
     return {
       active: s !== undefined,
@@ -214,12 +203,7 @@ export class PreviewSessions {
       stepType,
       choices:
         current?.type === 'question'
-          ? current.choices.map((c) => ({
-              id: c.id,
-              next: c.next,
-              signals: signalsOf(c.signals),
-              urgent: c.urgent,
-            }))
+          ? current.choices.map((c) => ({ id: c.id, next: c.next, signals: signalsOf(c.signals), urgent: c.urgent }))
           : [],
       answers: Object.entries(answers).map(([stepId, choiceId]) => {
         const st = flow.steps.get(stepId);
@@ -231,12 +215,7 @@ export class PreviewSessions {
           urgent: choice?.urgent ?? false,
         };
       }),
-      signs: assessment.indicators.map((i) => ({
-        id: i.id,
-        name: en(`indicator.${i.id}.name`),
-        strength: i.strength,
-        dimension: i.dimension,
-      })),
+      signs: assessment.indicators.map((i) => ({ id: i.id, name: en(`indicator.${i.id}.name`), strength: i.strength, dimension: i.dimension })),
       level: assessment.level,
       dimensions: assessment.dimensions,
       contacts: recommendContacts(bundle, assessment, s?.lang ?? 'en').map((id) => ({
@@ -250,22 +229,14 @@ export class PreviewSessions {
 
   private flowOf(sessionId: string): string {
     const flowId = this.sessions.get(sessionId);
-    if (flowId === undefined)
-      throw new PreviewRequestError(
-        'this preview conversation is not known (the preview was restarted?): start again',
-        404,
-      );
+    if (flowId === undefined) throw new PreviewRequestError('this preview conversation is not known (the preview was restarted?): start again', 404);
     return flowId;
   }
 
   private coreOf(flowId: string): Core {
     const core = this.cores.get(flowId);
     if (core) return core;
-    if (!this.bundle)
-      throw new PreviewRequestError(
-        'the flows have problems: fix them first (see the list on the page)',
-        503,
-      );
+    if (!this.bundle) throw new PreviewRequestError('the flows have problems: fix them first (see the list on the page)', 503);
     throw new PreviewRequestError(`unknown flow "${flowId}"`);
   }
 }

@@ -26,11 +26,7 @@ const sessionId = z.string().uuid();
 const lang = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/);
 const startRequest = z.strictObject({ flow: z.string().min(1).max(64), lang: lang.nullable() });
 const inputSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('choice'),
-    id: z.string().min(1).max(64),
-    step: z.string().max(200).optional(),
-  }),
+  z.strictObject({ kind: z.literal('choice'), id: z.string().min(1).max(64), step: z.string().max(200).optional() }),
   z.strictObject({ kind: z.literal('text'), text: z.string().max(4096) }),
   z.strictObject({ kind: z.literal('command'), command: z.enum(COMMANDS) }),
 ]);
@@ -70,12 +66,7 @@ export interface PreviewServer {
 export async function startPreviewServer(opts: PreviewServerOptions): Promise<PreviewServer> {
   const sessions = new PreviewSessions({ root: opts.root, config: opts.config, logger: opts.logger });
   const staticDir = new URL('./static/', import.meta.url);
-  const files = new Map(
-    Object.entries(STATIC).map(([path, f]) => [
-      path,
-      { body: readFileSync(new URL(f.file, staticDir)), type: f.type },
-    ]),
-  );
+  const files = new Map(Object.entries(STATIC).map(([path, f]) => [path, { body: readFileSync(new URL(f.file, staticDir)), type: f.type }]));
   const print = opts.print ?? ((line: string) => process.stderr.write(`${line}\n`));
 
   let port = opts.port;
@@ -90,8 +81,7 @@ export async function startPreviewServer(opts: PreviewServerOptions): Promise<Pr
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Only pages opened as localhost/127.0.0.1 may talk to it (no DNS-rebinding tricks from other sites).
     const host = req.headers.host ?? '';
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`)
-      return sendJson(res, 403, { error: 'open the preview at 127.0.0.1' });
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return sendJson(res, 403, { error: 'open the preview at 127.0.0.1' });
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
 
     if (req.method === 'GET') {
@@ -156,10 +146,7 @@ export async function startPreviewServer(opts: PreviewServerOptions): Promise<Pr
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const r = schema.safeParse(body);
-  if (!r.success)
-    throw new PreviewRequestError(
-      `bad request: ${r.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
-    );
+  if (!r.success) throw new PreviewRequestError(`bad request: ${r.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
   return r.data;
 }
 
@@ -188,8 +175,7 @@ function send(res: ServerResponse, status: number, type: string, body: Buffer): 
     'Content-Length': body.length,
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy':
-      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'",
+    'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'",
     'Referrer-Policy': 'no-referrer',
   });
   res.end(body);

@@ -6,8 +6,7 @@ import type { StatsCounter } from './stats-counter.js';
 
 /** The counter chosen by REDIS_URL: Redis when set (and reachable), else memory. */
 export async function createStatsCounter(
-  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> &
-    Partial<Pick<Config, 'REDIS_TLS_CA_FILE' | 'REDIS_CLUSTER_NODES'>>,
+  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> & Partial<Pick<Config, 'REDIS_TLS_CA_FILE' | 'REDIS_CLUSTER_NODES'>>,
   logger: Logger,
 ): Promise<StatsCounter> {
   if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES?.length) {
@@ -19,8 +18,7 @@ export async function createStatsCounter(
 
 /** Where the counts live in Redis: one server (REDIS_URL) or a cluster (REDIS_CLUSTER_NODES). */
 export function redisStatsOptions(
-  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> &
-    Partial<Pick<Config, 'REDIS_TLS_CA_FILE' | 'REDIS_CLUSTER_NODES'>>,
+  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> & Partial<Pick<Config, 'REDIS_TLS_CA_FILE' | 'REDIS_CLUSTER_NODES'>>,
   logger: Logger,
 ): RedisStatsOptions {
   const cluster = config.REDIS_CLUSTER_NODES?.length ? config.REDIS_CLUSTER_NODES : undefined;

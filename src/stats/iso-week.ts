@@ -21,11 +21,7 @@ export function isoWeek(at: number | Date, utcOffsetMinutes: number = HONG_KONG_
 }
 
 /** The last `count` ISO weeks up to and including the week of `now`, oldest first. */
-export function recentIsoWeeks(
-  count: number,
-  now: number,
-  utcOffsetMinutes: number = HONG_KONG_UTC_OFFSET_MINUTES,
-): string[] {
+export function recentIsoWeeks(count: number, now: number, utcOffsetMinutes: number = HONG_KONG_UTC_OFFSET_MINUTES): string[] {
   const weeks: string[] = [];
   for (let i = count - 1; i >= 0; i--) weeks.push(isoWeek(now - i * 7 * DAY_MS, utcOffsetMinutes));
   return weeks;

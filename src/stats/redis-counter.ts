@@ -3,13 +3,7 @@ import { errorName } from '../conversation.js';
 import type { TurnEvent } from '../engine.js';
 import type { Logger } from '../log.js';
 import { isoWeek } from './iso-week.js';
-import {
-  counterFields,
-  STATS_TTL_SECONDS,
-  StatsUnavailableError,
-  type StatsCounter,
-  type WeekCounts,
-} from './stats-counter.js';
+import { counterFields, STATS_TTL_SECONDS, StatsUnavailableError, type StatsCounter, type WeekCounts } from './stats-counter.js';
 
 type Client = ReturnType<typeof createClient>;
 
@@ -46,26 +40,22 @@ export class RedisStatsCounter implements StatsCounter {
       connectTimeout: o.timeoutMs,
       ...(o.tlsCa ? { tls: true as const, ca: o.tlsCa } : {}),
       // At start-up a wrong address is reported at once; later, a lost connection is retried.
-      reconnectStrategy: (retries: number, cause: Error) =>
-        connected ? Math.min(100 * 2 ** retries, 10_000) : cause,
+      reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(100 * 2 ** retries, 10_000) : cause),
     };
     // One key per command (a week's hash), so a cluster client routes each; MULTI stays on one key.
-    const client = (o.clusterNodes
-      ? createCluster({
-          rootNodes: o.clusterNodes.map((url) => ({ url })),
-          defaults: { disableOfflineQueue: true, socket },
-        })
-      : createClient({
-          url: o.url,
-          // Commands fail fast while disconnected instead of piling up in memory.
-          disableOfflineQueue: true,
-          commandOptions: { timeout: o.timeoutMs },
-          socket,
-        })) as unknown as Client;
+    const client = (
+      o.clusterNodes
+        ? createCluster({ rootNodes: o.clusterNodes.map((url) => ({ url })), defaults: { disableOfflineQueue: true, socket } })
+        : createClient({
+            url: o.url,
+            // Commands fail fast while disconnected instead of piling up in memory.
+            disableOfflineQueue: true,
+            commandOptions: { timeout: o.timeoutMs },
+            socket,
+          })
+    ) as unknown as Client;
     // Without a listener an 'error' event would crash the process; messages can echo the URL.
-    client.on('error', (err: unknown) =>
-      o.logger.warn({ err: errorName(err) }, 'stats: Redis connection error'),
-    );
+    client.on('error', (err: unknown) => o.logger.warn({ err: errorName(err) }, 'stats: Redis connection error'));
     try {
       await client.connect();
     } catch (err) {

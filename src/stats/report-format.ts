@@ -24,10 +24,7 @@ function formatTable(t: ReportTable): string {
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
   const labelCount = t.rowFields.length;
   const render = (l: string[]) =>
-    l
-      .map((v, i) => (i < labelCount ? v.padEnd(widths[i]!) : v.padStart(widths[i]!)))
-      .join('  ')
-      .trimEnd();
+    l.map((v, i) => (i < labelCount ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd();
   return [t.title, render(header), ...lines.slice(1).map(render)].join('\n');
 }
 

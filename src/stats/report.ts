@@ -1,12 +1,6 @@
 import { LEVELS } from '../system-keys.js';
 import { NONE, type StatsCounter, type WeekCounts } from './stats-counter.js';
-import {
-  protectCounts,
-  SMALL_CELL_THRESHOLD,
-  type CellDisplay,
-  type CountCell,
-  type SumRelation,
-} from './suppression.js';
+import { protectCounts, SMALL_CELL_THRESHOLD, type CellDisplay, type CountCell, type SumRelation } from './suppression.js';
 
 /** Channels that always get a column, whether or not they were used (a column must not say "used"). */
 export const KNOWN_CHANNELS = ['telegram', 'whatsapp', 'console'] as const;
@@ -31,8 +25,7 @@ export type CsvField = 'week' | 'language' | 'campaign' | 'indicator' | 'measure
 
 /** One printed table. Cells hold only what may be shown: a number of at least k, "<10", "x" or a rate. */
 export interface ReportTable {
-  id:
-    'completions_by_level' | 'completions_by_campaign' | 'signs_by_indicator' | 'starts_and_completion_rate';
+  id: 'completions_by_level' | 'completions_by_campaign' | 'signs_by_indicator' | 'starts_and_completion_rate';
   title: string;
   rowFields: CsvField[];
   columnField: CsvField;
@@ -96,8 +89,7 @@ export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportO
     }
   }
   // Fixed lists first; a value outside them (a language since removed) still gets its row.
-  const extra = (fixed: readonly string[], found: Set<string>) =>
-    [...found].filter((v) => !fixed.includes(v)).sort();
+  const extra = (fixed: readonly string[], found: Set<string>) => [...found].filter((v) => !fixed.includes(v)).sort();
   const langs = [...opts.languages, ...extra([...opts.languages, NONE], seen.langs), NONE];
   const channels = [...(opts.channels ?? KNOWN_CHANNELS)];
   channels.push(...extra(channels, seen.channels));
@@ -105,10 +97,7 @@ export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportO
 
   const campaignTotals = new Map<string, number>();
   for (const c of completions) add(campaignTotals, c.campaign, c.n);
-  const namedCampaigns = [...campaignTotals]
-    .filter(([c, n]) => c !== NONE && n >= k)
-    .map(([c]) => c)
-    .sort();
+  const namedCampaigns = [...campaignTotals].filter(([c, n]) => c !== NONE && n >= k).map(([c]) => c).sort();
   const campaignRow = (c: string) => (c === NONE || namedCampaigns.includes(c) ? c : OTHER_CAMPAIGNS);
   const campaignRows = [NONE, ...namedCampaigns, OTHER_CAMPAIGNS];
 
@@ -138,13 +127,7 @@ export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportO
     for (const m of ['start', 'exit']) {
       cell(`${m}|${w}|*`);
       relations.push({ total: `${m}|${w}|*`, parts: langs.map((l) => `${m}|${w}|${l}`) });
-      bump(
-        `${m}|${w}|*`,
-        sumIds(
-          cells,
-          langs.map((l) => `${m}|${w}|${l}`),
-        ),
-      );
+      bump(`${m}|${w}|*`, sumIds(cells, langs.map((l) => `${m}|${w}|${l}`)));
     }
   }
   relations.push({ total: allDone, parts: weekTotals });
@@ -186,10 +169,7 @@ export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportO
       columnField: 'measure',
       columns: [...LEVELS, 'all'],
       rows: weeks.flatMap((w) =>
-        langs.map((l) => ({
-          labels: [w, l],
-          cells: [...LEVELS.map((lev) => show(`level|${w}|${l}|${lev}`)), show(`done|${w}|${l}`)],
-        })),
+        langs.map((l) => ({ labels: [w, l], cells: [...LEVELS.map((lev) => show(`level|${w}|${l}|${lev}`)), show(`done|${w}|${l}`)] })),
       ),
     },
     {
@@ -198,10 +178,7 @@ export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportO
       rowFields: ['campaign'],
       columnField: 'measure',
       columns: [...channels, 'all'],
-      rows: campaignRows.map((r) => ({
-        labels: [r],
-        cells: [...channels.map((ch) => show(`campaign|${r}|${ch}`)), show(`campaign|${r}|*`)],
-      })),
+      rows: campaignRows.map((r) => ({ labels: [r], cells: [...channels.map((ch) => show(`campaign|${r}|${ch}`)), show(`campaign|${r}|*`)] })),
     },
     {
       id: 'signs_by_indicator',
@@ -209,12 +186,7 @@ export function buildStatsReport(data: readonly WeekCounts[], opts: StatsReportO
       rowFields: ['week', 'indicator'],
       columnField: 'language',
       columns: langs,
-      rows: weeks.flatMap((w) =>
-        indicators.map((ind) => ({
-          labels: [w, ind],
-          cells: langs.map((l) => show(`sign|${w}|${l}|${ind}`)),
-        })),
-      ),
+      rows: weeks.flatMap((w) => indicators.map((ind) => ({ labels: [w, ind], cells: langs.map((l) => show(`sign|${w}|${l}|${ind}`)) }))),
     },
     {
       id: 'starts_and_completion_rate',

@@ -43,9 +43,7 @@ export async function runStatsCommand(o: StatsCommandOptions): Promise<{ csvPath
   }
   const weeksCount = Number(args.weeks);
   if (!Number.isInteger(weeksCount) || weeksCount < 1 || weeksCount > MAX_REPORT_WEEKS) {
-    throw new StatsCommandError(
-      `--weeks must be a whole number from 1 to ${MAX_REPORT_WEEKS} (got "${args.weeks}").`,
-    );
+    throw new StatsCommandError(`--weeks must be a whole number from 1 to ${MAX_REPORT_WEEKS} (got "${args.weeks}").`);
   }
   const weeks = recentIsoWeeks(weeksCount, o.now ?? Date.now());
   const counter = await o.openCounter();

@@ -101,8 +101,7 @@ class Model {
   ) {
     for (const c of cells) {
       if (this.byId.has(c.id)) throw new Error(`small-cell suppression: duplicate cell "${c.id}"`);
-      if (!Number.isSafeInteger(c.value) || c.value < 0)
-        throw new Error(`small-cell suppression: bad count for "${c.id}"`);
+      if (!Number.isSafeInteger(c.value) || c.value < 0) throw new Error(`small-cell suppression: bad count for "${c.id}"`);
       this.byId.set(c.id, c);
       this.relationsOf.set(c.id, []);
     }
@@ -113,8 +112,7 @@ class Model {
         list.push(i);
       }
       const sum = r.parts.reduce((s, p) => s + this.byId.get(p)!.value, 0);
-      if (sum !== this.byId.get(r.total)!.value)
-        throw new Error(`small-cell suppression: "${r.total}" is not the sum of its parts`);
+      if (sum !== this.byId.get(r.total)!.value) throw new Error(`small-cell suppression: "${r.total}" is not the sum of its parts`);
     });
     this.assertTree();
   }
@@ -125,12 +123,7 @@ class Model {
     const found: Disclosure[] = [];
     for (const [id, d] of display) {
       if (d === 'small' && exact(id)) {
-        found.push({
-          kind: 'cell',
-          cells: [id],
-          value: range.get(id)!.lo,
-          relations: this.relationsOf.get(id)!,
-        });
+        found.push({ kind: 'cell', cells: [id], value: range.get(id)!.lo, relations: this.relationsOf.get(id)! });
       }
     }
     // Sums: start from a count known exactly and break every unknown count that is not "<10" into
@@ -171,11 +164,7 @@ class Model {
       else if (exact(part)) options = [{ known: range.get(part)!.lo, small: [], relations: [] }];
       else options = this.childRelations(part).flatMap((j) => this.expandParts(j, display, exact, range));
       ways = ways.flatMap((w) =>
-        options.map((o) => ({
-          known: w.known + o.known,
-          small: [...w.small, ...o.small],
-          relations: [...w.relations, ...o.relations],
-        })),
+        options.map((o) => ({ known: w.known + o.known, small: [...w.small, ...o.small], relations: [...w.relations, ...o.relations] })),
       );
       if (ways.length === 0) return [];
       if (ways.length > 64) throw new Error('small-cell suppression: too many ways to combine the sums');
@@ -200,9 +189,7 @@ class Model {
       if (candidates.size > 0) {
         return [...candidates].sort(
           ([a, aTotal], [b, bTotal]) =>
-            this.byId.get(a)!.value - this.byId.get(b)!.value ||
-            Number(aTotal) - Number(bTotal) ||
-            (a < b ? -1 : 1),
+            this.byId.get(a)!.value - this.byId.get(b)!.value || Number(aTotal) - Number(bTotal) || (a < b ? -1 : 1),
         )[0]![0];
       }
       const next: number[] = [];
@@ -279,8 +266,7 @@ class Model {
       for (const id of new Set([rel.total, ...rel.parts])) {
         const a = find(`cell:${id}`);
         const b = find(node);
-        if (a === b)
-          throw new Error(`small-cell suppression: the sums must form a tree; "${id}" closes a cycle`);
+        if (a === b) throw new Error(`small-cell suppression: the sums must form a tree; "${id}" closes a cycle`);
         parent.set(a, b);
       }
     });

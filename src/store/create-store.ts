@@ -17,10 +17,7 @@ export async function createSessionStore(
   const cluster = config.REDIS_CLUSTER_NODES?.length ? config.REDIS_CLUSTER_NODES : undefined;
   if (!cluster && !config.REDIS_URL) {
     const max = config.MEMORY_STORE_MAX_SESSIONS ?? MEMORY_STORE_MAX_SESSIONS;
-    logger.info(
-      { maxSessions: max },
-      'sessions are kept in memory (set REDIS_URL to keep them across restarts)',
-    );
+    logger.info({ maxSessions: max }, 'sessions are kept in memory (set REDIS_URL to keep them across restarts)');
     return new MemorySessionStore(Date.now, max);
   }
   // One Redis (REDIS_URL) or a cluster's seed nodes (REDIS_CLUSTER_NODES): the same store, the same checks.
@@ -36,10 +33,7 @@ export async function createSessionStore(
       logger,
       tlsCa: redisTlsCa(config),
     });
-    logger.info(
-      { [cluster ? 'redisCluster' : 'redis']: where, prefix: config.REDIS_PREFIX },
-      `sessions are kept in ${cluster ? 'a Redis Cluster' : 'Redis'}`,
-    );
+    logger.info({ [cluster ? 'redisCluster' : 'redis']: where, prefix: config.REDIS_PREFIX }, `sessions are kept in ${cluster ? 'a Redis Cluster' : 'Redis'}`);
     return store;
   } catch (err) {
     if (err instanceof RedisAccessError) {
@@ -50,10 +44,7 @@ export async function createSessionStore(
       );
     }
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-    const reason = urls.reduce(
-      (text, url) => withoutSecrets(text, url),
-      cause instanceof Error ? cause.message : String(cause),
-    );
+    const reason = urls.reduce((text, url) => withoutSecrets(text, url), cause instanceof Error ? cause.message : String(cause));
     throw new ConfigError(
       `${setting} is set (${where}) but Redis does not answer there: ${reason}.\n` +
         `Start Redis, or correct ${setting}, or leave it empty to keep sessions in memory ` +
@@ -70,14 +61,10 @@ export async function createSessionStore(
 export function redisUrlWithoutSecrets(url: string): string {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
   if (!scheme && /\s/.test(url.trim())) {
-    throw new ConfigError(
-      'REDIS_URL is not a valid URL: it should look like redis://127.0.0.1:6379 (or rediss:// for TLS).',
-    );
+    throw new ConfigError('REDIS_URL is not a valid URL: it should look like redis://127.0.0.1:6379 (or rediss:// for TLS).');
   }
   if (!scheme || (scheme[1]!.toLowerCase() !== 'redis' && scheme[1]!.toLowerCase() !== 'rediss')) {
-    throw new ConfigError(
-      `REDIS_URL must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379)${scheme ? ` (got "${scheme[1]}://")` : ''}.`,
-    );
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379)${scheme ? ` (got "${scheme[1]}://")` : ''}.`);
   }
   const rest = url.slice(scheme[0].length);
   const at = rest.lastIndexOf('@');

@@ -39,11 +39,7 @@ interface Client {
   connect(): Promise<unknown>;
   ping?(): Promise<unknown>;
   get(key: string): Promise<string | null>;
-  set(
-    key: string,
-    value: string,
-    options: { PX?: number; EX?: number; NX?: boolean },
-  ): Promise<string | null>;
+  set(key: string, value: string, options: { PX?: number; EX?: number; NX?: boolean }): Promise<string | null>;
   del(key: string): Promise<number>;
   evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
@@ -112,10 +108,7 @@ interface Script {
   source: string;
   sha1: string;
 }
-const script = (source: string): Script => ({
-  source,
-  sha1: createHash('sha1').update(source).digest('hex'),
-});
+const script = (source: string): Script => ({ source, sha1: createHash('sha1').update(source).digest('hex') });
 const SWAP = script(SWAP_SCRIPT);
 const TAKE = script(TAKE_SCRIPT);
 
@@ -225,13 +218,8 @@ export class RedisSessionStore implements SessionStore {
     }
     const args = {
       keys: [this.keyOf(chatRef)],
-      arguments: [
-        String(expectedVersion),
-        encodeRecord(value),
-        String(Math.ceil(ttlSeconds)),
-        // Used only when the record is created.
-        expectedVersion === 0 ? String(firstVersion()) : '0',
-      ],
+      // The fourth is used only when the record is created.
+      arguments: [String(expectedVersion), encodeRecord(value), String(Math.ceil(ttlSeconds)), expectedVersion === 0 ? String(firstVersion()) : '0'],
     };
     const answer = await this.command('write', (client) => runScript(client, SWAP, args));
     if (typeof answer === 'number') {
@@ -246,9 +234,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async take(chatRef: string): Promise<Versioned<SessionRecord> | null> {
-    const stored = await this.command('delete', (client) =>
-      runScript(client, TAKE, { keys: [this.keyOf(chatRef)], arguments: [] }),
-    );
+    const stored = await this.command('delete', (client) => runScript(client, TAKE, { keys: [this.keyOf(chatRef)], arguments: [] }));
     return typeof stored === 'string' ? parseStored(stored) : null;
   }
 
@@ -341,12 +327,7 @@ export class RedisSessionStore implements SessionStore {
   /** Cluster only: a command failed for another reason than Redis's own answer: rebuild the client. */
   private afterClusterFailure(client: Client, err: unknown): void {
     if (!this.o.clusterNodes || this.closing || client !== this.client) return;
-    if (
-      err instanceof Error &&
-      /^[A-Z][A-Z_]{2,} /.test(err.message) &&
-      !/^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN)/.test(err.message)
-    )
-      return;
+    if (err instanceof Error && /^[A-Z][A-Z_]{2,} /.test(err.message) && !/^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN)/.test(err.message)) return;
     const now = Date.now();
     if (now - this.lastRebuild < CLUSTER_REBUILD_MIN_MS) return;
     this.lastRebuild = now;
@@ -366,9 +347,7 @@ export class RedisSessionStore implements SessionStore {
   private async command<T>(operation: string, run: (client: Client) => Promise<T>): Promise<T> {
     const client = this.client;
     try {
-      const result = await this.deadlines.race(run(client), this.o.timeoutMs, operation, () =>
-        this.replace(client),
-      );
+      const result = await this.deadlines.race(run(client), this.o.timeoutMs, operation, () => this.replace(client));
       if (this.o.clusterNodes && !this.healthy && client === this.client) this.onReady();
       return result;
     } catch (err) {
@@ -418,11 +397,7 @@ export class RedisSessionStore implements SessionStore {
 }
 
 /** EVALSHA, sending the script with EVAL when Redis does not know it (first use, or after a restart). */
-async function runScript(
-  client: Client,
-  script: Script,
-  args: { keys: string[]; arguments: string[] },
-): Promise<unknown> {
+async function runScript(client: Client, script: Script, args: { keys: string[]; arguments: string[] }): Promise<unknown> {
   try {
     return await client.evalSha(script.sha1, args);
   } catch (err) {

@@ -22,7 +22,8 @@ export interface Versioned<T> {
 
 /** What a compare-and-set did: written with its new version, or not, with what is stored instead. */
 export type SwapResult =
-  { written: true; version: number } | { written: false; current: Versioned<SessionRecord> | null };
+  | { written: true; version: number }
+  | { written: false; current: Versioned<SessionRecord> | null };
 
 /** The version a record is created with: random, so a chat that exits and starts again never reuses a version. */
 export function firstVersion(): number {

@@ -5,18 +5,21 @@ import { createSessionStore } from '../../src/store/create-store.js';
 import { MemorySessionStore } from '../../src/store/memory-store.js';
 import { describeSessionStoreContract, sampleRecord } from './session-store-contract.js';
 
-describeSessionStoreContract('MemorySessionStore', async () => {
-  let now = Date.UTC(2026, 10, 24, 9, 0, 0);
-  const store = new MemorySessionStore(() => now);
-  return {
-    store,
-    timeIsFake: true,
-    elapse: async (seconds) => {
-      now += seconds * 1000;
-    },
-    dispose: () => store.close(),
-  };
-});
+describeSessionStoreContract(
+  'MemorySessionStore',
+  async () => {
+    let now = Date.UTC(2026, 10, 24, 9, 0, 0);
+    const store = new MemorySessionStore(() => now);
+    return {
+      store,
+      timeIsFake: true,
+      elapse: async (seconds) => {
+        now += seconds * 1000;
+      },
+      dispose: () => store.close(),
+    };
+  },
+);
 
 describe('MemorySessionStore: bounded (MEMORY_STORE_MAX_SESSIONS)', () => {
   const record = (step: string) => sampleRecord({ step });

@@ -29,12 +29,7 @@ describeWithRedisServerBinary('sessions in a Redis Cluster (REDIS_CLUSTER_NODES)
   describeSessionStoreContract('RedisSessionStore on a cluster', async () => {
     const config = loadConfig({ REDIS_CLUSTER_NODES: cluster.urls.join(','), REDIS_PREFIX: 'contract:' });
     const store = (await createSessionStore(config, logger)) as RedisSessionStore;
-    return {
-      store,
-      timeIsFake: false,
-      elapse: async (s) => void (await sleep(s * 1000)),
-      dispose: () => store.close(),
-    };
+    return { store, timeIsFake: false, elapse: async (s) => void (await sleep(s * 1000)), dispose: () => store.close() };
   });
 
   it('many chats land on every master, and the anonymous counts are kept and read back', async () => {
@@ -59,24 +54,11 @@ describeWithRedisServerBinary('sessions in a Redis Cluster (REDIS_CLUSTER_NODES)
   });
 
   it('a master dies: within seconds, turns succeed again without a restart (its replica took over)', async () => {
-    const config = loadConfig({
-      REDIS_CLUSTER_NODES: cluster.urls.join(','),
-      REDIS_PREFIX: 'failover:',
-      REDIS_TIMEOUT_MS: '500',
-    });
+    const config = loadConfig({ REDIS_CLUSTER_NODES: cluster.urls.join(','), REDIS_PREFIX: 'failover:', REDIS_TIMEOUT_MS: '500' });
     const store = (await createSessionStore(config, logger)) as RedisSessionStore;
-    const core = createCore({
-      bundle: loadCheckedBundle(),
-      config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 },
-      logger,
-      store,
-    });
+    const core = createCore({ bundle: loadCheckedBundle(), config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 }, logger, store });
     const ref = chatRef('cluster-test-secret-0123456789', 'telegram', 85_291_234_567);
-    const started = await core.conversations.handle(
-      ref,
-      { kind: 'start', lang: 'en' },
-      { channel: 'telegram', langHint: 'en' },
-    );
+    const started = await core.conversations.handle(ref, { kind: 'start', lang: 'en' }, { channel: 'telegram', langHint: 'en' });
     expect(started.failed).toBe(false);
 
     await cluster.kill(await cluster.masterOf(store.keyOf(ref)));
@@ -84,11 +66,7 @@ describeWithRedisServerBinary('sessions in a Redis Cluster (REDIS_CLUSTER_NODES)
     let failedTurns = 0;
     let healed = false;
     while (Date.now() - t0 < 20_000) {
-      const outcome = await core.conversations.handle(
-        ref,
-        { kind: 'text', text: 'help' },
-        { channel: 'telegram', langHint: 'en' },
-      );
+      const outcome = await core.conversations.handle(ref, { kind: 'text', text: 'help' }, { channel: 'telegram', langHint: 'en' });
       // While it fails, she gets the emergency contacts every time.
       if (outcome.failed) {
         failedTurns++;
@@ -104,11 +82,7 @@ describeWithRedisServerBinary('sessions in a Redis Cluster (REDIS_CLUSTER_NODES)
     expect(Date.now() - t0).toBeLessThan(15_000);
     // Writing works again too, on the promoted replica. (Whether the last write before the kill
     // survived depends on Redis's asynchronous replication, not on the bot.)
-    const again = await core.conversations.handle(
-      ref,
-      { kind: 'start', lang: 'en' },
-      { channel: 'telegram', langHint: 'en' },
-    );
+    const again = await core.conversations.handle(ref, { kind: 'start', lang: 'en' }, { channel: 'telegram', langHint: 'en' });
     expect(again.failed).toBe(false);
     expect((await store.read(ref))?.value.s.step).toBe('passport');
     expect(lines.join('')).not.toContain('85291234567'); // no chat id in the logs (the ref is a keyed hash)

@@ -201,9 +201,7 @@ describeWithRedisServerBinary('a conversation on Redis while Redis fails', () =>
     }
     // Once Redis answers, the background retry wipes the old session.
     await eventually('the old session is wiped', async () =>
-      !core.conversations.exitPending(ref) && (await store.read(ref).catch(() => 'unreadable')) === null
-        ? true
-        : undefined,
+      !core.conversations.exitPending(ref) && (await store.read(ref).catch(() => 'unreadable')) === null ? true : undefined,
     );
     const after = await turn({ kind: 'text', text: 'hello' });
     expect(after.failed).toBe(false);
@@ -247,9 +245,7 @@ describeWithRedisServerBinary('a conversation on Redis while Redis fails', () =>
     expect(exited.exit).toBe(true);
     expect(core.conversations.exitPending(ref)).toBe(true);
     await server.start();
-    await eventually('the retry finds Redis again', async () =>
-      core.conversations.exitPending(ref) ? undefined : true,
-    );
+    await eventually('the retry finds Redis again', async () => (core.conversations.exitPending(ref) ? undefined : true));
     expect(await store.read(ref)).toBeNull();
   });
 });

@@ -5,8 +5,8 @@ import { chatRef } from '../../src/privacy.js';
 import { createSessionStore, redisUrlWithoutSecrets } from '../../src/store/create-store.js';
 import { MemorySessionStore } from '../../src/store/memory-store.js';
 import { RedisSessionStore } from '../../src/store/redis-store.js';
-import { StoreUnavailableError, type SessionRecord } from '../../src/store/session-store.js';
 import { encodeRecord } from '../../src/store/session-codec.js';
+import { StoreUnavailableError, type SessionRecord } from '../../src/store/session-store.js';
 import {
   deleteKeysUnder,
   describeWithRedis,
@@ -67,9 +67,7 @@ describeWithRedis('RedisSessionStore', () => {
 
     it('stores one string per chat under `${prefix}s:${chatRef}` as "<version>|<compact record>", with a TTL', async () => {
       const ref = chatRef('a-test-secret-of-16+chars', 'telegram', 85291234567);
-      const record = sampleRecord({ answers: { employer_type: 'agency', passport: 'self' } }, [
-        [29_925_000, 41, 42],
-      ]);
+      const record = sampleRecord({ answers: { employer_type: 'agency', passport: 'self' } }, [[29_925_000, 41, 42]]);
       await store.write(ref, record, 0, 90);
       expect(await keysUnder(inspector, prefix)).toEqual([`${prefix}s:${ref}`]);
       expect(await inspector.type(`${prefix}s:${ref}`)).toBe('string');
@@ -124,10 +122,7 @@ describeWithRedis('RedisSessionStore', () => {
       const { version } = (await store.read(ref))!;
       await inspector.scriptFlush();
       expect(await store.write(ref, sampleRecord({ step: 'after-flush' }), version, 60)).toBe(true);
-      expect(await store.read(ref)).toMatchObject({
-        value: { s: { step: 'after-flush' } },
-        version: version + 1,
-      });
+      expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'after-flush' } }, version: version + 1 });
       await inspector.scriptFlush();
       expect(await store.take(ref)).toMatchObject({ value: { s: { step: 'after-flush' } } });
     });
@@ -307,21 +302,15 @@ describeWithRedisServerBinary('a Redis user without rights to the prefix', () =>
 
   it('stops the start with the Redis error code, the prefix and what to do', async () => {
     const url = `redis://limited:limited-pass-123@127.0.0.1:${server.port}`;
-    const attempt = createSessionStore(
-      { REDIS_URL: url, REDIS_PREFIX: 'sab:', REDIS_TIMEOUT_MS: 1000 },
-      silent,
-    );
+    const attempt = createSessionStore({ REDIS_URL: url, REDIS_PREFIX: 'sab:', REDIS_TIMEOUT_MS: 1000 }, silent);
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
     const message = await attempt.catch((err: Error) => err.message);
     expect(message).toBe(
       `REDIS_URL (redis://127.0.0.1:${server.port}) answers, but Redis refused to write, read and delete a key under REDIS_PREFIX "sab:" (NOPERM). ` +
-        "Give the bot's Redis user rights to the keys sab:* (e.g. ACL SETUSER <user> ~sab:* +@all), or use a writable primary with free memory.",
+        'Give the bot\'s Redis user rights to the keys sab:* (e.g. ACL SETUSER <user> ~sab:* +@all), or use a writable primary with free memory.',
     );
     // The same user with its own prefix starts, and leaves no key behind.
-    const store = await createSessionStore(
-      { REDIS_URL: url, REDIS_PREFIX: 'other:', REDIS_TIMEOUT_MS: 1000 },
-      silent,
-    );
+    const store = await createSessionStore({ REDIS_URL: url, REDIS_PREFIX: 'other:', REDIS_TIMEOUT_MS: 1000 }, silent);
     await store.close();
     const admin = await inspectorClient(server.url);
     expect(await keysUnder(admin, 'other:')).toEqual([]);

@@ -77,11 +77,7 @@ export function describeSessionStoreContract(
 
     it('reads back message-id groups, the live keyboard and an empty answer list exactly', async () => {
       const ref = freshRef();
-      const record: SessionRecord = {
-        ...sampleRecord({ answers: {}, lang: null }),
-        m: [[29_925_000, 11, 12, 13]],
-        k: 13,
-      };
+      const record: SessionRecord = { ...sampleRecord({ answers: {}, lang: null }), m: [[29_925_000, 11, 12, 13]], k: 13 };
       await store.write(ref, record, 0, TTL);
       expect((await store.read(ref))?.value).toEqual(record);
     });
@@ -123,15 +119,9 @@ export function describeSessionStoreContract(
       expect(next).toEqual({ written: true, version: created.version + 1 });
       // A writer still on the first version: refused, and given the newer record to retry on.
       const stale = await store.swap(ref, sampleRecord({ step: 'stale' }), created.version, TTL);
-      expect(stale).toEqual({
-        written: false,
-        current: { value: sampleRecord({ step: 'b' }), version: created.version + 1 },
-      });
+      expect(stale).toEqual({ written: false, current: { value: sampleRecord({ step: 'b' }), version: created.version + 1 } });
       // Creating over an existing record: refused, with the record.
-      expect(await store.swap(ref, sampleRecord(), 0, TTL)).toMatchObject({
-        written: false,
-        current: { value: { s: { step: 'b' } } },
-      });
+      expect(await store.swap(ref, sampleRecord(), 0, TTL)).toMatchObject({ written: false, current: { value: { s: { step: 'b' } } } });
       // A version for a chat that has nothing: refused, nothing to hand back.
       expect(await store.swap(freshRef(), sampleRecord(), 5, TTL)).toEqual({ written: false, current: null });
     });
@@ -165,17 +155,19 @@ export function describeSessionStoreContract(
       await store.write(ref, sampleRecord({ step: 'a' }), 0, TTL);
       const seenByBoth = await store.read(ref);
       const v = seenByBoth!.version;
-      expect(await store.write(ref, sampleRecord({ step: 'from-first' }), v, TTL)).toBe(true);
-      expect(await store.write(ref, sampleRecord({ step: 'from-second' }), v, TTL)).toBe(false);
+      expect(await store.write(ref, sampleRecord({ step: 'from-first' }), v, TTL)).toBe(
+        true,
+      );
+      expect(await store.write(ref, sampleRecord({ step: 'from-second' }), v, TTL)).toBe(
+        false,
+      );
       expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'from-first' } }, version: v + 1 });
     });
 
     it('refuses a write with a version from the future', async () => {
       const ref = freshRef();
       await store.write(ref, sampleRecord(), 0, TTL);
-      expect(
-        await store.write(ref, sampleRecord({ step: 'x' }), (await store.read(ref))!.version + 7, TTL),
-      ).toBe(false);
+      expect(await store.write(ref, sampleRecord({ step: 'x' }), (await store.read(ref))!.version + 7, TTL)).toBe(false);
       expect(await store.write(freshRef(), sampleRecord(), 1, TTL)).toBe(false);
     });
 
@@ -253,11 +245,7 @@ export function describeSessionStoreContract(
 
     it('claims a key once: the first caller gets true, every later one false, until the claim expires', async () => {
       const key = `update:${freshRef()}`;
-      const claims = await Promise.all([
-        store.claimOnce(key, 1),
-        store.claimOnce(key, 1),
-        store.claimOnce(key, 1),
-      ]);
+      const claims = await Promise.all([store.claimOnce(key, 1), store.claimOnce(key, 1), store.claimOnce(key, 1)]);
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(await store.claimOnce(key, 1)).toBe(false);
       expect(await store.claimOnce(`${key}:other`, 1)).toBe(true);

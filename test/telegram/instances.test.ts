@@ -29,9 +29,7 @@ describe('two bot instances sharing one store (webhook mode behind a load balanc
     // And back: the question b sent loses its buttons when a handles the next answer.
     const next = b.fake.lastQuestion(user.id)!;
     await a.say(user, '1');
-    expect(a.fake.callsOf('editMessageReplyMarkup').map((c) => Number(c.payload.message_id))).toContain(
-      next.id,
-    );
+    expect(a.fake.callsOf('editMessageReplyMarkup').map((c) => Number(c.payload.message_id))).toContain(next.id);
   });
 });
 

@@ -17,10 +17,7 @@ let busy = false;
 let started = false;
 
 async function api(path, body) {
-  const init =
-    body === undefined
-      ? undefined
-      : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+  const init = body === undefined ? undefined : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
   const res = await fetch(path, init);
   const data = await res.json();
   if (!res.ok) throw new Error(data.error || res.statusText);
@@ -42,11 +39,7 @@ function el(tag, props = {}, children = []) {
 function sign(id, strength) {
   const info = meta && meta.indicators[id];
   const title = info ? `${info.name} (${info.dimension}, ${strength})` : id;
-  return el('span', {
-    class: `sign ${info ? info.dimension : ''} ${strength}`,
-    title,
-    text: strength === 'possible' ? `${id}?` : id,
-  });
+  return el('span', { class: `sign ${info ? info.dimension : ''} ${strength}`, title, text: strength === 'possible' ? `${id}?` : id });
 }
 
 function scrollDown() {
@@ -66,13 +59,8 @@ async function refreshMeta() {
   const next = await api('/api/meta');
   const reloaded = meta !== null && next.generation !== meta.generation;
   meta = next;
-  fillSelect(
-    $('flow'),
-    meta.flows.map((f) => [f.id, `${f.id} (version ${f.version})`]),
-    true,
-  );
-  if (!meta.flows.some((f) => f.id === $('flow').value) && meta.defaultFlow)
-    $('flow').value = meta.defaultFlow;
+  fillSelect($('flow'), meta.flows.map((f) => [f.id, `${f.id} (version ${f.version})`]), true);
+  if (!meta.flows.some((f) => f.id === $('flow').value) && meta.defaultFlow) $('flow').value = meta.defaultFlow;
   const languages = meta.languages.map((l) => [l.code, `${l.name} (${l.code})`]);
   fillSelect($('start-lang'), [['', 'Ask her (language menu)'], ...languages], true);
   fillSelect($('switch-lang'), languages, true);
@@ -80,8 +68,7 @@ async function refreshMeta() {
   $('problem-lines').textContent = meta.problems.join('\n');
   if (reloaded && meta.ok) {
     $('notice').hidden = false;
-    $('notice').textContent =
-      `Flows and texts reloaded at ${new Date().toLocaleTimeString()}. Your next answer uses them.`;
+    $('notice').textContent = `Flows and texts reloaded at ${new Date().toLocaleTimeString()}. Your next answer uses them.`;
   }
   // Nothing to chat with until a version of the flows loads (the preview started with broken files).
   if (!started && meta.flows.length > 0) await start();
@@ -100,33 +87,19 @@ function showMessages(messages) {
     if (m.type === 'question') {
       // Like Telegram: numbered buttons, two per row when short, then the help/exit row.
       const buttons = m.choices.map((c, i) =>
-        el('button', {
-          type: 'button',
-          text: `${i + 1}. ${c.label}`,
-          'data-choice': c.id,
-          onclick: () => choose(m, c, i),
-        }),
+        el('button', { type: 'button', text: `${i + 1}. ${c.label}`, 'data-choice': c.id, onclick: () => choose(m, c, i) }),
       );
       const two = buttons.every((b) => b.textContent.length <= 20);
       const nav = m.nav
         .filter((n) => !m.choices.some((c) => c.id === n.id))
-        .map((n) =>
-          el('button', {
-            type: 'button',
-            text: n.label,
-            'data-nav': n.id,
-            onclick: () => command(n.id, n.label),
-          }),
-        );
+        .map((n) => el('button', { type: 'button', text: n.label, 'data-nav': n.id, onclick: () => command(n.id, n.label) }));
       const keyboard = el('div', { class: `keyboard${two ? ' two' : ''}` }, buttons);
       if (nav.length > 0) keyboard.append(el('div', { class: 'nav' }, nav));
       chat.append(keyboard, el('div', { class: 'hint', text: m.hint }));
     }
     if (m.exit) {
       sessionId = null;
-      chat.append(
-        el('div', { class: 'system', text: 'The conversation ended and was wiped. Start a new one above.' }),
-      );
+      chat.append(el('div', { class: 'system', text: 'The conversation ended and was wiped. Start a new one above.' }));
     }
   }
   scrollDown();
@@ -182,9 +155,7 @@ async function start() {
 function showState(state, messages) {
   const question = [...messages].reverse().find((m) => m.type === 'question');
   $('state-step').textContent = state.active ? state.step : '(ended)';
-  $('state-type').textContent = state.active
-    ? `${state.stepType || ''} · flow ${state.flow} · language ${state.lang || 'not chosen'}`
-    : '';
+  $('state-type').textContent = state.active ? `${state.stepType || ''} · flow ${state.flow} · language ${state.lang || 'not chosen'}` : '';
   if (state.lang) $('switch-lang').value = state.lang;
 
   // The flow's own answers (with how strong each sign is and where each leads) when the screen is a
@@ -195,13 +166,7 @@ function showState(state, messages) {
     const signals = known ? known.signals : c.signals.map((id) => ({ id, strength: 'strong' }));
     return el('tr', {}, [
       el('td', {}, [el('code', { text: c.id })]),
-      el(
-        'td',
-        {},
-        signals.length > 0
-          ? signals.map((s) => sign(s.id, s.strength))
-          : [el('span', { class: 'muted', text: 'no sign' })],
-      ),
+      el('td', {}, signals.length > 0 ? signals.map((s) => sign(s.id, s.strength)) : [el('span', { class: 'muted', text: 'no sign' })]),
       el('td', known ? { class: 'muted', text: `→ ${known.next}` } : {}),
       el('td', c.urgent ? { class: 'urgent', text: '⚠ urgent' } : {}),
     ]);
@@ -220,12 +185,7 @@ function showState(state, messages) {
   );
   $('state-signs').replaceChildren(
     ...(state.signs.length > 0
-      ? state.signs.map((s) =>
-          el('li', {}, [
-            sign(s.id, s.strength),
-            ` ${s.name} (${s.dimension}${s.strength === 'possible' ? ', possible' : ''})`,
-          ]),
-        )
+      ? state.signs.map((s) => el('li', {}, [sign(s.id, s.strength), ` ${s.name} (${s.dimension}${s.strength === 'possible' ? ', possible' : ''})`]))
       : [el('li', { class: 'muted', text: 'none yet' })]),
   );
 
@@ -235,9 +195,7 @@ function showState(state, messages) {
   $('state-level').setAttribute('data-level', state.level);
   $('state-involuntary').textContent = state.dimensions.involuntary.join(', ') || '–';
   $('state-coercion').textContent = state.dimensions.coercion.join(', ') || '–';
-  $('state-contacts').replaceChildren(
-    ...state.contacts.map((c) => el('li', { text: `${c.name}: ${c.phone}` })),
-  );
+  $('state-contacts').replaceChildren(...state.contacts.map((c) => el('li', { text: `${c.name}: ${c.phone}` })));
 }
 
 // === Wiring
@@ -259,9 +217,7 @@ window.addEventListener('DOMContentLoaded', async () => {
     const lang = $('switch-lang').value;
     const name = $('switch-lang').selectedOptions[0]?.textContent || lang;
     if (!sessionId) return;
-    $('chat').append(
-      el('div', { class: 'system', text: `Shown in ${name} (as if she typed LANGUAGE and chose it)` }),
-    );
+    $('chat').append(el('div', { class: 'system', text: `Shown in ${name} (as if she typed LANGUAGE and chose it)` }));
     void step(null, () => api('/api/language', { sessionId, lang }));
   });
   // Opening the page starts a conversation, with the last good version of the flows if the files
