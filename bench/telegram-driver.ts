@@ -14,33 +14,73 @@ export const BENCH_BOT_INFO: UserFromGetMe = {
   has_main_web_app: false,
 } as UserFromGetMe;
 
-/** Button data of the last keyboard each chat was sent. */
-export type LastKeyboards = Map<number, string[]>;
+/** The last inline keyboard each chat was sent: its message id and its buttons' data. */
+export type LastKeyboards = Map<number, { messageId: number; data: string[] }>;
+
+/** What went out for the updates handled so far. */
+export interface CallCounts {
+  /** Bot API requests (each an HTTPS request in production). */
+  requests: number;
+  /** Calls carried back in the webhook response instead (no request of their own). */
+  webhookReplies: number;
+}
 
 /**
  * Answers every Bot API call in-process, as Telegram would (no network), and remembers the last
- * inline keyboard sent to each chat so the driver can tap a button of it.
+ * inline keyboard sent to each chat so the driver can tap a button of it (with that message's id).
+ * `answerCallbackQuery` is left to grammY, which puts it in the webhook response when the update
+ * came with an envelope (see `webhookHandler`); the API root is a closed local port, never the internet.
  */
-export function captureApi(): { transformer: Transformer; keyboards: LastKeyboards; calls: () => number } {
+export function captureApi(): { transformer: Transformer; keyboards: LastKeyboards; counts: CallCounts } {
   const keyboards: LastKeyboards = new Map();
+  const counts: CallCounts = { requests: 0, webhookReplies: 0 };
   let nextId = 1;
-  let calls = 0;
-  const transformer: Transformer = async (_prev, method, payload) => {
-    calls++;
-    const p = payload as { chat_id?: number; text?: string; reply_markup?: { inline_keyboard?: { callback_data?: string }[][] } };
+  const transformer: Transformer = async (prev, method, payload, signal) => {
+    if (method === 'answerCallbackQuery') return prev(method, payload, signal);
+    counts.requests++;
+    const p = payload as {
+      chat_id?: number;
+      text?: string;
+      reply_markup?: { inline_keyboard?: { callback_data?: string }[][] };
+    };
     if (method === 'sendMessage') {
+      const messageId = nextId++;
       const rows = p.reply_markup?.inline_keyboard;
       if (rows && rows.length > 0 && p.chat_id !== undefined) {
-        keyboards.set(p.chat_id, rows.flat().map((b) => b.callback_data ?? ''));
+        keyboards.set(p.chat_id, { messageId, data: rows.flat().map((b) => b.callback_data ?? '') });
       }
       return {
         ok: true,
-        result: { message_id: nextId++, date: 0, chat: { id: p.chat_id, type: 'private', first_name: 'x' }, text: p.text },
+        result: {
+          message_id: messageId,
+          date: 0,
+          chat: { id: p.chat_id, type: 'private', first_name: 'x' },
+          text: p.text,
+        },
       } as never;
     }
     return { ok: true, result: true } as never;
   };
-  return { transformer, keyboards, calls: () => calls };
+  return { transformer, keyboards, counts };
+}
+
+/** The bench bots' client options: webhook replies for taps (as in production), no network. */
+export const BENCH_CLIENT = {
+  apiRoot: 'http://127.0.0.1:9',
+  canUseWebhookReply: (m: string) => m === 'answerCallbackQuery',
+};
+
+/** Hands an update to a bot as the webhook server does: a tap gets an envelope for its answer. */
+export function webhookHandler(
+  bot: { handleUpdate(u: Update, envelope?: { send(json: string): Promise<void> }): Promise<void> },
+  counts: CallCounts,
+) {
+  const envelope = {
+    send: async () => {
+      counts.webhookReplies++;
+    },
+  };
+  return (u: Update) => bot.handleUpdate(u, u.callback_query ? envelope : undefined);
 }
 
 let updateId = 1;
@@ -57,13 +97,15 @@ export function textUpdate(chatId: number, text: string): Update {
       chat: { id: chatId, type: 'private', first_name: 'Worker' },
       from: { id: chatId, is_bot: false, first_name: 'Worker', language_code: 'en' },
       text,
-      ...(isCommand ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] } : {}),
+      ...(isCommand
+        ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] }
+        : {}),
     },
   } as Update;
 }
 
-/** A button tap update. */
-export function tapUpdate(chatId: number, data: string): Update {
+/** A tap on a button of message `messageId` (the message that shows the keyboard). */
+export function tapUpdate(chatId: number, data: string, messageId: number): Update {
   return {
     update_id: updateId++,
     callback_query: {
@@ -72,7 +114,7 @@ export function tapUpdate(chatId: number, data: string): Update {
       chat_instance: 'bench',
       data,
       message: {
-        message_id: messageId++,
+        message_id: messageId,
         date: Math.floor(Date.now() / 1000),
         chat: { id: chatId, type: 'private', first_name: 'Worker' },
         text: 'question',
@@ -111,17 +153,20 @@ export class SimulatedWorker {
       this.started = true;
       return textUpdate(this.chatId, '/start en-bench');
     }
-    const buttons = (keyboards.get(this.chatId) ?? []).filter((d) => d.startsWith('c|'));
-    if (buttons.length === 0) return null;
+    const shown = keyboards.get(this.chatId);
+    const buttons = (shown?.data ?? []).filter((d) => d.startsWith('c|'));
+    if (!shown || buttons.length === 0) return null;
+    const on = shown.messageId;
     const [, step, first] = buttons[0]!.split('|');
     if (step === 'result' || !step) {
       this.done = true;
       return null;
     }
-    if (step.includes('!urgent!')) return tapUpdate(this.chatId, buttons.find((b) => b.endsWith('|continue')) ?? buttons[0]!);
+    if (step.includes('!urgent!'))
+      return tapUpdate(this.chatId, buttons.find((b) => b.endsWith('|continue')) ?? buttons[0]!, on);
     const pick = this.random() < 0.75 ? buttons[0]! : buttons[Math.floor(this.random() * buttons.length)]!;
     const choice = pick.split('|')[2]!;
     this.sent.set(step, choice ?? first!);
-    return tapUpdate(this.chatId, pick);
+    return tapUpdate(this.chatId, pick, on);
   }
 }

@@ -7,7 +7,14 @@ import { createTelegramBot } from '../bots/telegram/telegram-bot.js';
 import { createCore, loadCheckedBundle } from '../src/app.js';
 import type { Logger } from '../src/log.js';
 import type { SessionStore } from '../src/store/session-store.js';
-import { BENCH_BOT_INFO, captureApi, seededRandom, SimulatedWorker } from './telegram-driver.js';
+import {
+  BENCH_BOT_INFO,
+  BENCH_CLIENT,
+  captureApi,
+  seededRandom,
+  SimulatedWorker,
+  webhookHandler,
+} from './telegram-driver.js';
 
 export type Handler = (u: Update) => Promise<void>;
 
@@ -39,12 +46,16 @@ export function figures(latencies: number[], seconds: number): Figures {
 
 export const round = (n: number) => Math.round(n * 100) / 100;
 
-
 /** The real bot (engine, flows, texts, the given store), its Bot API calls captured in-process. */
 export async function ourBot(store: SessionStore, logger: Logger, secret: string) {
   const api = captureApi();
   const bundle = loadCheckedBundle();
-  const core = createCore({ bundle, config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 }, logger, store });
+  const core = createCore({
+    bundle,
+    config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 },
+    logger,
+    store,
+  });
   const bot = createTelegramBot({
     core,
     config: { TELEGRAM_BOT_TOKEN: '1:ours' },
@@ -52,14 +63,52 @@ export async function ourBot(store: SessionStore, logger: Logger, secret: string
     secret,
     botInfo: BENCH_BOT_INFO,
     apiTransformer: api.transformer,
+    apiRoot: BENCH_CLIENT.apiRoot,
   });
   await bot.init();
-  return { handle: ((u) => bot.handleUpdate(u)) as Handler, api, core };
+  return { handle: webhookHandler(bot, api.counts) as Handler, api, core };
 }
 
+/** Something that sends updates one after another, as one person would; null when she is done. */
+export interface Sender {
+  next(): Update | null;
+}
 
-export /** N workers each complete a full assessment; `concurrency` of them at a time. */
-async function completeAssessments(
+/**
+ * Lanes of `concurrency` senders: each lane takes a new sender (a new chat) when its last one is
+ * done, until `seconds` have passed (the senders in progress then finish). Every update counts.
+ */
+export async function timedRun<S extends Sender>(
+  handle: Handler,
+  seconds: number,
+  concurrency: number,
+  newSender: (index: number) => S,
+): Promise<{ fig: Figures & { cpuUsPerUpdate: number }; senders: S[] }> {
+  const senders: S[] = [];
+  const latencies: number[] = [];
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  const lane = async () => {
+    while (performance.now() < end) {
+      const s = newSender(senders.length);
+      senders.push(s);
+      for (let u = s.next(); u; u = s.next()) {
+        const at = performance.now();
+        await handle(u);
+        latencies.push(performance.now() - at);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  const fig = figures(latencies, (performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  // This process's CPU time (user + system) per update: less swayed by other load than updates/s.
+  return { fig: { ...fig, cpuUsPerUpdate: round((cpu.user + cpu.system) / fig.updates) }, senders };
+}
+
+/** N workers each complete a full assessment; `concurrency` of them at a time. */
+export async function completeAssessments(
   handle: Handler,
   keyboards: ReturnType<typeof captureApi>['keyboards'],
   firstChat: number,
@@ -84,4 +133,3 @@ async function completeAssessments(
   await Promise.all(Array.from({ length: concurrency }, lane));
   return { fig: figures(latencies, (performance.now() - t0) / 1000), workers };
 }
-

@@ -35,6 +35,8 @@ const envSchema = z.object({
   // At least a minute: a shorter TTL rounds to nothing and every turn would fail. At most 30 days.
   SESSION_TTL_HOURS: numberIn(24, 1 / 60, 720, 'hours'),
   RESUME_PROMPT_MINUTES: numberIn(30, 0.1, 43_200, 'minutes'),
+  // Without Redis: sessions kept in memory at most (about 0.5 KB each); past that the oldest is dropped.
+  MEMORY_STORE_MAX_SESSIONS: numberIn(100_000, 100, 10_000_000, 'sessions', true),
   REDIS_URL: z.string().optional(),
   REDIS_PREFIX: z.string().optional().default('sab:'),
   // A Redis Cluster: its seed nodes, comma-separated (e.g. redis://10.0.0.1:6379,redis://10.0.0.2:6379).

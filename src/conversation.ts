@@ -1,7 +1,7 @@
 import type { Engine, Input, TurnEvent, TurnResult } from './engine.js';
 import type { Logger } from './log.js';
 import type { RenderedMessage, Renderer } from './render.js';
-import type { MessageIdGroup, SessionRecord, SessionStore } from './store/session-store.js';
+import type { MessageIdGroup, SessionRecord, SessionStore, Versioned } from './store/session-store.js';
 
 /** Telegram can delete messages for 48 hours; ids older than that are useless and are dropped. */
 export const MESSAGE_ID_MAX_AGE_S = 48 * 3600;
@@ -11,6 +11,8 @@ const PENDING_EXITS_MAX = 10_000;
 /** The first retry of such a wipe, doubling up to the last. */
 const EXIT_RETRY_FIRST_MS = 1000;
 const EXIT_RETRY_MAX_MS = 60_000;
+/** Chats whose last written session (and its version) this process keeps, at most: about 1 KB each. */
+export const LAST_WRITTEN_MAX = 10_000;
 
 /** An exit whose session could not be wiped yet. */
 interface PendingExit {
@@ -48,6 +50,8 @@ export interface ConversationsOptions {
   logger: Logger;
   onEvent?: EventSink;
   now?: () => number;
+  /** How many chats' last written session to keep in this process (default LAST_WRITTEN_MAX; 0: none). */
+  lastWrittenMax?: number;
 }
 
 /**
@@ -66,8 +70,19 @@ export class Conversations {
    */
   private readonly pendingExits = new Map<string, PendingExit>();
 
+  /**
+   * Each live chat's session as this process last wrote or read it, with its version: a turn runs on
+   * it and writes with compare-and-set at once (one round trip). It is never trusted on its own: a
+   * write based on it succeeds only when nobody (another instance) wrote since, else the store hands
+   * back what it holds and the turn runs again on that; a turn that writes nothing reads the version
+   * first. Bounded: the chats written longest ago are forgotten first.
+   */
+  private readonly lastWritten = new Map<string, Versioned<SessionRecord>>();
+  private readonly lastWrittenMax: number;
+
   constructor(private readonly o: ConversationsOptions) {
     this.now = o.now ?? Date.now;
+    this.lastWrittenMax = o.lastWrittenMax ?? LAST_WRITTEN_MAX;
   }
 
   /** The engine and renderer in use (they change when flows are reloaded). */
@@ -170,18 +185,34 @@ export class Conversations {
     if (ids.length === 0 && liveKeyboard === undefined) return Promise.resolve('kept');
     return this.serialise(chatRef, async () => {
       try {
+        // Right after this chat's turn, the version it wrote is almost always still the stored one.
+        let current = this.lastWritten.get(chatRef) ?? (await this.o.store.read(chatRef));
         for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-          const current = await this.o.store.read(chatRef);
           if (!current) return 'gone';
           const record: SessionRecord = { ...current.value, m: this.withIds(current.value.m, ids) };
           if (liveKeyboard !== undefined) record.k = liveKeyboard;
-          if (await this.o.store.write(chatRef, record, current.version, this.o.ttlSeconds)) return 'kept';
+          const swapped = await this.o.store.swap(chatRef, record, current.version, this.o.ttlSeconds);
+          if (swapped.written) {
+            this.remember(chatRef, { value: record, version: swapped.version });
+            return 'kept';
+          }
+          current = swapped.current;
+          this.remember(chatRef, current);
         }
       } catch (err) {
+        this.lastWritten.delete(chatRef);
         this.o.logger.warn({ err: errorName(err) }, 'could not remember message ids');
       }
       return 'failed';
     });
+  }
+
+  /** Keeps (or, for null, forgets) the chat's session as last seen in the store, newest last. */
+  private remember(chatRef: string, current: Versioned<SessionRecord> | null): void {
+    this.lastWritten.delete(chatRef);
+    if (!current || this.lastWrittenMax === 0) return;
+    this.lastWritten.set(chatRef, current);
+    if (this.lastWritten.size > this.lastWrittenMax) this.lastWritten.delete(this.lastWritten.keys().next().value!);
   }
 
   private async runTurn(
@@ -194,8 +225,11 @@ export class Conversations {
       // She exited while the store failed: wipe first; while that still fails, this is a new
       // conversation (her old session is never read again).
       const afterExit = this.pendingExits.has(chatRef) && !(await this.wipeAfterExit(chatRef));
+      // The session as last written here (checked by the compare-and-set), else as stored now.
+      let current: Versioned<SessionRecord> | null | undefined = afterExit ? null : this.lastWritten.get(chatRef);
+      let checked = current === undefined;
+      if (current === undefined) current = await this.o.store.read(chatRef);
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-        const current = afterExit ? null : await this.o.store.read(chatRef);
         lang = current?.value.s.lang ?? lang;
         const result = this.o.engine.turn(current?.value.s ?? null, input, this.now());
         // Her session was lost, so it cannot say her language: the channel's hint words the notice.
@@ -203,31 +237,45 @@ export class Conversations {
         if (lost && result.lang === null && opts.langHint) result.lang = opts.langHint;
         const ids = opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : [];
         if (result.snapshot === null) {
-          const toDelete = [...messageIdGroups(current?.value.m).flatMap(([, ...group]) => group), ...ids];
-          if (current) {
-            try {
-              await this.o.store.delete(chatRef);
-            } catch (err) {
-              // The chat is erased and ended all the same: she asked to leave. The session holds
-              // nothing that names her and expires by itself; a later exit erases again.
-              this.o.logger.error({ err: errorName(err), channel: opts.channel }, 'exit: the session could not be wiped yet; the chat was ended, the wipe is retried');
-              this.markExitPending(chatRef);
-              return { ...this.outcome(result, opts.channel, true, toDelete), failed: true };
-            }
-          }
-          return this.outcome(result, opts.channel, true, toDelete);
+          // Wiped and handed back in one step: the ids to erase are those of the session as stored.
+          const taken = current && !afterExit ? await this.takeForExit(chatRef, opts.channel) : null;
+          const held = taken === 'failed' || taken === null ? current : taken;
+          const toDelete = [...new Set([...messageIdGroups(held?.value.m).flatMap(([, ...group]) => group), ...ids])];
+          if (taken === 'failed') return { ...this.outcome(result, opts.channel, true, toDelete), failed: true };
+          // Counted from what was stored: nothing when another instance had ended it already.
+          const ended = taken?.version === current?.version ? result : this.o.engine.turn(taken?.value.s ?? null, input, this.now());
+          return this.outcome(ended, opts.channel, true, toDelete);
         }
         const live = current?.value.k !== undefined ? { liveKeyboard: current.value.k } : {};
-        if (!result.changed && ids.length === 0 && current) return { ...this.outcome(result, opts.channel, false, []), ...live };
+        if (!result.changed && ids.length === 0 && current) {
+          if (!checked) {
+            // Nothing to write, so no compare-and-set to catch another instance's write: read.
+            const stored = await this.o.store.read(chatRef);
+            checked = true;
+            if (stored?.version !== current.version) {
+              current = stored;
+              this.remember(chatRef, current);
+              continue;
+            }
+          }
+          return { ...this.outcome(result, opts.channel, false, []), ...live };
+        }
         // The live keyboard is not carried over: the channel removes it now and records the next one.
         const record: SessionRecord = { s: result.snapshot, ...this.messagesField(current?.value.m, ids) };
-        if (await this.o.store.write(chatRef, record, current?.version ?? 0, this.o.ttlSeconds)) {
+        const swapped = await this.o.store.swap(chatRef, record, current?.version ?? 0, this.o.ttlSeconds);
+        if (swapped.written) {
+          this.remember(chatRef, { value: record, version: swapped.version });
           return { ...this.outcome(result, opts.channel, false, []), ...live };
         }
         // Another instance handled a message of this chat meanwhile: run the turn again on its result.
+        current = swapped.current;
+        checked = true;
+        this.remember(chatRef, current);
       }
       throw new Error('too many concurrent updates for one chat');
     } catch (err) {
+      // A write may have reached the store or not: the next turn reads again.
+      this.lastWritten.delete(chatRef);
       if (this.o.engine.isExit(input)) {
         // She asked to leave: the channel still erases what it can and ends the chat, discreetly.
         // The session could not be wiped now: retried in the background, and until then her next
@@ -252,6 +300,22 @@ export class Conversations {
         failed: true,
         events: [],
       };
+    }
+  }
+
+  /**
+   * Quick exit: removes the session and hands back what it held. When the store fails, the chat is
+   * ended all the same (she asked to leave); the wipe is retried in the background.
+   */
+  private async takeForExit(chatRef: string, channel: string): Promise<Versioned<SessionRecord> | null | 'failed'> {
+    this.lastWritten.delete(chatRef);
+    try {
+      return await this.o.store.take(chatRef);
+    } catch (err) {
+      // The session holds nothing that names her and expires by itself; a later exit erases again.
+      this.o.logger.error({ err: errorName(err), channel }, 'exit: the session could not be wiped yet; the chat was ended, the wipe is retried');
+      this.markExitPending(chatRef);
+      return 'failed';
     }
   }
 

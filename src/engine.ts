@@ -1,7 +1,6 @@
-import { initialTransition, transition } from 'xstate';
 import type { Bundle, Flow, Step } from './bundle.js';
 import { quickContacts, recommendContacts, summaryContacts, urgentContacts } from './contacts.js';
-import { compileFlow, urgentStepId, type FlowContext, type FlowMachine } from './flow/compile.js';
+import { compileFlow, FlowMoves, urgentStepId, type FlowAction, type FlowContext } from './flow/compile.js';
 import type { Translator } from './i18n.js';
 import { MAX_TEXT_INPUT, normaliseText, slashCommand, typedNumber } from './input.js';
 import { scoreAnswers, type Assessment } from './scoring.js';
@@ -111,7 +110,12 @@ function systemChoice(id: string): ChoiceIntent {
 
 /** Runs conversations: one pure function from (snapshot, input) to (snapshot, intents). No I/O. */
 export class Engine {
-  private readonly machines = new Map<string, FlowMachine>();
+  /** Per flow: its compiled machine's transitions, worked out once each (no actor per turn). */
+  private readonly machines = new Map<string, FlowMoves>();
+  /** Question intents per step (they never change while the engine lives): built once, shared. */
+  private readonly questions = new WeakMap<Step, Extract<Intent, { type: 'question' }>>();
+  /** The questions the engine adds (language, urgent help, resume, result), per kind and step id. */
+  private readonly added = new Map<string, Extract<Intent, { type: 'question' }>>();
   /** Per flow, step and language: normalised word -> choice id. Built on first use. */
   private readonly wordIndex = new Map<string, Map<string, string>>();
   private readonly commandWords = new Map<string, Command>();
@@ -121,7 +125,7 @@ export class Engine {
     readonly translator: Translator,
     readonly options: EngineOptions,
   ) {
-    for (const flow of bundle.flows.values()) this.machines.set(flow.id, compileFlow(flow, bundle.localeCodes));
+    for (const flow of bundle.flows.values()) this.machines.set(flow.id, new FlowMoves(compileFlow(flow, bundle.localeCodes)));
     // Command words of every language work in every session: she may type "exit" in English anywhere.
     for (const lang of bundle.localeCodes) {
       for (const c of COMMANDS) {
@@ -256,35 +260,35 @@ export class Engine {
     const step = flow.steps.get(session.step);
     if (step?.type === 'question') return this.questionIntent(step);
     if (step?.type === 'language') return this.languageQuestion(step.id);
-    return {
+    return this.addedQuestion('result', session.step, () => ({
       type: 'question',
       step: session.step,
       key: 'result.next',
       indicators: [],
       choices: ['details', 'contacts', 'restart', 'exit'].map((id) => systemChoice(id)),
-    };
+    }));
   }
 
   // === Turn helpers
 
   private startSession(start: { lang?: string | null; campaign?: string }, now: number, before: Intent[]): TurnResult {
     const flow = this.defaultFlow;
-    const machine = this.machines.get(flow.id)!;
     const lang = start.lang ?? null;
-    const [snap, actions] = initialTransition(machine, { lang });
+    const first = this.machines.get(flow.id)!.start(lang);
+    if (!first) throw new Error(`flow ${flow.id} cannot start`);
     const session: Snapshot = {
       v: 1,
       flow: flow.id,
       ver: flow.version,
       hash: flow.hash,
-      step: String(snap.value),
+      step: first.step,
       answers: {},
       lang,
       ...(start.campaign ? { campaign: start.campaign } : {}),
       started: now,
       updated: now,
     };
-    const result = this.afterTransition(session, snap.context, String(snap.value), actions, now);
+    const result = this.afterTransition(session, first.context, first.step, first.actions, now);
     return {
       ...result,
       intents: [...before, ...result.intents],
@@ -300,31 +304,21 @@ export class Engine {
   }
 
   private send(session: Snapshot, event: { type: 'CHOOSE'; choice: string } | { type: 'RESTART' }, now: number): TurnResult {
-    const machine = this.machines.get(session.flow)!;
-    let restored;
-    try {
-      restored = machine.resolveState({ value: session.step, context: { answers: session.answers, lang: session.lang } });
-    } catch {
-      restored = undefined;
-    }
+    const moved = this.machines.get(session.flow)?.next(session.step, { answers: session.answers, lang: session.lang }, event);
     // A snapshot that does not fit the machine (should not happen once the hash matches): start again politely.
-    if (!restored || restored.status === 'error') {
-      return this.startSession({ lang: session.lang, campaign: session.campaign }, now, [{ type: 'message', key: 'session.flow_updated' }]);
-    }
-    const [snap, actions] = transition(machine, restored, event);
-    if (snap.status === 'error') {
+    if (!moved) {
       return this.startSession({ lang: session.lang, campaign: session.campaign }, now, [{ type: 'message', key: 'session.flow_updated' }]);
     }
     const base: Snapshot = { ...session };
     delete base.overlay;
-    return this.afterTransition(base, snap.context, String(snap.value), actions, now);
+    return this.afterTransition(base, moved.context, moved.step, moved.actions, now);
   }
 
   private afterTransition(
     session: Snapshot,
     context: FlowContext,
     step: string,
-    actions: readonly { type: string; params?: unknown }[],
+    actions: readonly FlowAction[],
     now: number,
   ): TurnResult {
     const flow = this.flowOf(session);
@@ -332,7 +326,7 @@ export class Engine {
     const events: TurnEvent[] = [];
     let next: Snapshot | null = { ...session, step, answers: context.answers, lang: context.lang, updated: now };
     for (const action of actions) {
-      const params = (action.params ?? {}) as { step: string; choice?: string };
+      const params = action.params;
       switch (action.type) {
         case 'ask':
           intents.push(this.questionIntent(flow.steps.get(params.step) as Extract<Step, { type: 'question' }>));
@@ -405,6 +399,26 @@ export class Engine {
   // === Questions
 
   private questionIntent(step: Extract<Step, { type: 'question' }>): Extract<Intent, { type: 'question' }> {
+    let intent = this.questions.get(step);
+    if (!intent) {
+      intent = this.buildQuestionIntent(step);
+      this.questions.set(step, intent);
+    }
+    return intent;
+  }
+
+  /** An added question, built once per kind and step (steps are checked before: the map stays small). */
+  private addedQuestion(kind: string, step: string, build: () => Extract<Intent, { type: 'question' }>) {
+    const key = `${kind}\u0000${step}`;
+    let intent = this.added.get(key);
+    if (!intent) {
+      intent = build();
+      if (this.added.size < 10_000) this.added.set(key, intent);
+    }
+    return intent;
+  }
+
+  private buildQuestionIntent(step: Extract<Step, { type: 'question' }>): Extract<Intent, { type: 'question' }> {
     const indicators = [...new Set(step.choices.flatMap((c) => Object.keys(c.signals)))];
     return {
       type: 'question',
@@ -422,6 +436,10 @@ export class Engine {
   }
 
   private languageQuestion(step: string): Extract<Intent, { type: 'question' }> {
+    return this.addedQuestion('language', step, () => this.buildLanguageQuestion(step));
+  }
+
+  private buildLanguageQuestion(step: string): Extract<Intent, { type: 'question' }> {
     const flow = this.defaultFlow;
     const langStep = [...flow.steps.values()].find((s) => s.type === 'language');
     return {
@@ -441,23 +459,23 @@ export class Engine {
   }
 
   private urgentQuestion(step: string): Extract<Intent, { type: 'question' }> {
-    return {
+    return this.addedQuestion('urgent', step, () => ({
       type: 'question',
       step,
       key: 'urgent.continue',
       indicators: [],
       choices: ['continue', 'contacts', 'exit'].map((id) => systemChoice(id)),
-    };
+    }));
   }
 
   private resumeQuestion(step: string): Extract<Intent, { type: 'question' }> {
-    return {
+    return this.addedQuestion('resume', step, () => ({
       type: 'question',
       step,
       key: 'session.resume_question',
       indicators: [],
       choices: ['resume', 'restart'].map((id) => systemChoice(id)),
-    };
+    }));
   }
 
   // === Understanding typed text

@@ -67,8 +67,35 @@ export class Renderer {
     private readonly translator: Translator,
   ) {}
 
+  /**
+   * Questions rendered per intent (the engine hands out one object per question) and language; plain
+   * texts per key and language. Rendered messages are shared: nothing may change one.
+   */
+  private readonly questions = new WeakMap<Intent, Map<string | null, RenderedMessage>>();
+  private readonly plain = new Map<string, RenderedMessage>();
+
   render(intents: readonly Intent[], lang: string | null): RenderedMessage[] {
-    return intents.map((i) => this.renderOne(i, lang));
+    return intents.map((i) => this.renderCached(i, lang));
+  }
+
+  private renderCached(intent: Intent, lang: string | null): RenderedMessage {
+    if (intent.type === 'question') {
+      let byLang = this.questions.get(intent);
+      if (!byLang) this.questions.set(intent, (byLang = new Map()));
+      let out = byLang.get(lang);
+      if (!out) byLang.set(lang, (out = this.renderOne(intent, lang)));
+      return out;
+    }
+    if ((intent.type === 'message' && !intent.contacts) || intent.type === 'exit') {
+      const key = `${intent.type === 'exit' ? '' : intent.key}\u0000${lang}`;
+      let out = this.plain.get(key);
+      if (!out) {
+        out = this.renderOne(intent, lang);
+        if (this.plain.size < 10_000) this.plain.set(key, out);
+      }
+      return out;
+    }
+    return this.renderOne(intent, lang);
   }
 
   renderOne(intent: Intent, lang: string | null): RenderedMessage {

@@ -76,7 +76,9 @@ describe('when the store fails', () => {
   const broken = {
     read: () => Promise.reject(Object.assign(new Error('connection lost'), { name: 'StoreUnavailableError' })),
     write: () => Promise.reject(new Error('connection lost')),
+    swap: () => Promise.reject(new Error('connection lost')),
     delete: () => Promise.reject(new Error('connection lost')),
+    take: () => Promise.reject(new Error('connection lost')),
     claimOnce: () => Promise.reject(new Error("ECONNREFUSED")),
     close: () => Promise.resolve(),
   };

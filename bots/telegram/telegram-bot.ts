@@ -17,6 +17,7 @@ import { localeForTelegramLanguage } from './languages.js';
 import { NETWORK_RETRY_DELAYS_MS, networkRetry } from './network-retry.js';
 import { renderForTelegram, type TelegramOutgoing } from './telegram-message.js';
 import { inputFromMessage } from './update-input.js';
+import { WebhookReplyTooLate, type WebhookReply } from './webhook-server.js';
 
 /** The updates the bot asks Telegram for (polling and webhook alike). */
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -71,7 +72,12 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   if (!token) throw new Error('createTelegramBot needs TELEGRAM_BOT_TOKEN');
   const bot = new Bot(token, {
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
-    client: { timeoutSeconds: API_TIMEOUT_SECONDS, ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
+    client: {
+      timeoutSeconds: API_TIMEOUT_SECONDS,
+      ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}),
+      // Webhook mode: a tap is answered in the HTTP response to Telegram, not with a request of its own.
+      canUseWebhookReply: (method) => method === 'answerCallbackQuery',
+    },
   });
   const { logger } = deps;
   if (deps.apiTransformer) bot.api.config.use(deps.apiTransformer);
@@ -256,6 +262,24 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   }
 
   return bot;
+}
+
+/**
+ * The envelope grammY answers a tap in (see WebhookServer): when the response has gone already
+ * (a slow turn), the tap is answered with its own request instead, so her button never keeps spinning.
+ */
+export function webhookReplyEnvelope(api: Api, reply: WebhookReply): { send(json: string): Promise<void> } {
+  return {
+    send: async (json) => {
+      try {
+        await reply.send(json);
+      } catch (err) {
+        if (!(err instanceof WebhookReplyTooLate)) throw err;
+        const { callback_query_id: id } = JSON.parse(json) as { callback_query_id: string };
+        await api.answerCallbackQuery(id);
+      }
+    },
+  };
 }
 
 /** She blocked the bot or deleted her account: nothing more can reach her, and nothing is tried. */

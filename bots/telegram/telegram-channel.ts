@@ -6,7 +6,7 @@ import { ConfigError, type Config } from '../../src/config.js';
 import type { Logger } from '../../src/log.js';
 import { describeApiError } from './api-errors.js';
 import { registerCommands } from './bot-commands.js';
-import { ALLOWED_UPDATES, createTelegramBot } from './telegram-bot.js';
+import { ALLOWED_UPDATES, createTelegramBot, webhookReplyEnvelope } from './telegram-bot.js';
 import { listenOrExplain, waitAtMost, WebhookServer, type WebhookRoute } from './webhook-server.js';
 
 /** How long a graceful stop waits for turns in flight. */
@@ -107,7 +107,7 @@ export async function startTelegramChannel(o: TelegramChannelOptions): Promise<T
     const server = new WebhookServer({
       path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname,
       secretToken: config.TELEGRAM_WEBHOOK_SECRET,
-      handleUpdate: (update) => bot.handleUpdate(update),
+      handleUpdate: (update, reply) => bot.handleUpdate(update, reply && webhookReplyEnvelope(bot.api, reply)),
       logger,
       // Every instance sharing Redis recognises a re-delivered update (ids are per bot).
       claim: (updateId) => o.core.store.claimOnce(`telegram:${bot.botInfo.id}:${updateId}`, UPDATE_ID_TTL_S),

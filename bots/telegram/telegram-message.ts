@@ -23,6 +23,15 @@ export interface TelegramOutgoing {
  * "help numbers" and "exit" buttons. Texts over Telegram's limit are split; buttons go on the last part.
  */
 export function renderForTelegram(m: RenderedMessage): TelegramOutgoing[] {
+  let out = rendered.get(m);
+  if (!out) rendered.set(m, (out = toTelegram(m)));
+  return out;
+}
+
+/** Rendered messages are shared (src/render.ts caches them): their Telegram form is worked out once each. */
+const rendered = new WeakMap<RenderedMessage, TelegramOutgoing[]>();
+
+function toTelegram(m: RenderedMessage): TelegramOutgoing[] {
   const parts = splitText(m.text);
   if (m.type !== 'question') return parts.map((text) => ({ text }));
   const last = parts.length - 1;

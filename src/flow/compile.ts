@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup } from 'xstate';
+import { assign, enqueueActions, initialTransition, setup, transition } from 'xstate';
 import type { Flow } from '../bundle.js';
 
 /** What the conversation remembers between turns (nothing typed by the user). */
@@ -87,10 +87,129 @@ export function compileFlow(flow: Flow, localeCodes: readonly string[]) {
   return flowSetup.createMachine({
     id: flow.id,
     initial: flow.start,
-    context: ({ input }) => ({ answers: {}, lang: input.lang }),
+    // `input` is absent when XState builds a throwaway actor (its pure `transition()` does): no throw then.
+    context: ({ input }) => ({ answers: {}, lang: input?.lang ?? null }),
     on: { RESTART: { target: `.${flow.start}`, reenter: true, actions: 'reset' } },
     states: states as never,
   });
 }
 
 export type FlowMachine = ReturnType<typeof compileFlow>;
+
+/** An effect the engine turns into intents (`ask`, `say`, `askLanguage`, `urgent`, `result`). */
+export interface FlowAction {
+  type: string;
+  params: { step: string; choice?: string };
+}
+
+/** Where one event leads from one step, and what it does to the context. */
+interface Move {
+  step: string;
+  actions: readonly FlowAction[];
+  /** False when the answers are reset (RESTART). */
+  keepAnswers: boolean;
+  /** Answers recorded by this move (step id -> choice id). */
+  record: Readonly<Record<string, string>>;
+  /** The language set by this move (`undefined`: unchanged). */
+  lang?: string | null;
+}
+
+/** Stands for "some answers" and "some language" while a move is worked out once. */
+const PROBE = '\u0000probe';
+/** Moves remembered per machine at most (steps x choices x 2; a flow has a few hundred). */
+const MOVES_MAX = 50_000;
+
+/**
+ * The transitions of a compiled flow, worked out once per (step, event, language set or not) by
+ * XState itself on the same machine, then replayed on every turn without building an actor.
+ * This holds because the flow's guards and entry actions look only at the event and at whether a
+ * language is set, never at the answers (see `flowSetup`): keep it so when adding any.
+ * test/engine.test.ts compares every move with XState's own transition.
+ */
+export class FlowMoves {
+  private readonly moves = new Map<string, Move | null>();
+
+  constructor(readonly machine: FlowMachine) {}
+
+  /** The first step for a new session and what it does, or null when the machine fails. */
+  start(lang: string | null): { step: string; context: FlowContext; actions: readonly FlowAction[] } | null {
+    const key = lang === null ? 'start\u0000' : 'start\u0001';
+    let move = this.moves.get(key);
+    if (move === undefined) {
+      const [snap, actions] = initialTransition(this.machine, { lang: lang === null ? null : PROBE });
+      move =
+        snap.status === 'error'
+          ? null
+          : toMove(String(snap.value), snap.context, actions, {}, lang === null ? null : PROBE);
+      this.remember(key, move);
+    }
+    return move && apply(move, { answers: {}, lang });
+  }
+
+  /** Where `event` leads from `step` with `context`, or null when the step does not fit the machine. */
+  next(
+    step: string,
+    context: FlowContext,
+    event: FlowEvent,
+  ): { step: string; context: FlowContext; actions: readonly FlowAction[] } | null {
+    const key = `${step}\u0000${event.type === 'CHOOSE' ? event.choice : '\u0001'}\u0000${context.lang === null ? 0 : 1}`;
+    let move = this.moves.get(key);
+    if (move === undefined) {
+      move = this.compute(step, context.lang === null ? null : PROBE, event);
+      this.remember(key, move);
+    }
+    return move && apply(move, context);
+  }
+
+  private compute(step: string, lang: string | null, event: FlowEvent): Move | null {
+    const answers = { [PROBE]: PROBE };
+    let restored;
+    try {
+      restored = this.machine.resolveState({ value: step, context: { answers, lang } });
+    } catch {
+      return null;
+    }
+    if (restored.status === 'error') return null;
+    const [snap, actions] = transition(this.machine, restored, event);
+    return snap.status === 'error' ? null : toMove(String(snap.value), snap.context, actions, answers, lang);
+  }
+
+  private remember(key: string, move: Move | null): void {
+    if (this.moves.size < MOVES_MAX) this.moves.set(key, move);
+  }
+}
+
+function toMove(
+  step: string,
+  context: FlowContext,
+  actions: readonly { type: string; params?: unknown }[],
+  before: Record<string, string>,
+  lang: string | null,
+): Move {
+  const record: Record<string, string> = {};
+  for (const [k, v] of Object.entries(context.answers)) if (before[k] !== v) record[k] = v;
+  return {
+    step,
+    actions: actions.map((a) => ({ type: a.type, params: (a.params ?? { step }) as FlowAction['params'] })),
+    keepAnswers: Object.keys(before).every((k) => k in context.answers),
+    record,
+    ...(context.lang !== lang ? { lang: context.lang } : {}),
+  };
+}
+
+function apply(
+  move: Move,
+  context: FlowContext,
+): { step: string; context: FlowContext; actions: readonly FlowAction[] } {
+  const recorded = Object.keys(move.record).length > 0;
+  const answers = move.keepAnswers
+    ? recorded
+      ? { ...context.answers, ...move.record }
+      : context.answers
+    : { ...move.record };
+  return {
+    step: move.step,
+    context: { answers, lang: move.lang === undefined ? context.lang : move.lang },
+    actions: move.actions,
+  };
+}

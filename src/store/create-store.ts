@@ -1,6 +1,6 @@
 import { ConfigError, redisTlsCa, type Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { MemorySessionStore } from './memory-store.js';
+import { MEMORY_STORE_MAX_SESSIONS, MemorySessionStore } from './memory-store.js';
 import { RedisAccessError, RedisSessionStore } from './redis-store.js';
 import type { SessionStore } from './session-store.js';
 
@@ -10,13 +10,15 @@ import type { SessionStore } from './session-store.js';
  * silently lose every conversation at the next restart and split chats between instances.
  */
 export async function createSessionStore(
-  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> & Partial<Pick<Config, 'REDIS_TLS_CA_FILE' | 'REDIS_CLUSTER_NODES'>>,
+  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX' | 'REDIS_TIMEOUT_MS'> &
+    Partial<Pick<Config, 'REDIS_TLS_CA_FILE' | 'REDIS_CLUSTER_NODES' | 'MEMORY_STORE_MAX_SESSIONS'>>,
   logger: Logger,
 ): Promise<SessionStore> {
   const cluster = config.REDIS_CLUSTER_NODES?.length ? config.REDIS_CLUSTER_NODES : undefined;
   if (!cluster && !config.REDIS_URL) {
-    logger.info('sessions are kept in memory (set REDIS_URL to keep them across restarts)');
-    return new MemorySessionStore();
+    const max = config.MEMORY_STORE_MAX_SESSIONS ?? MEMORY_STORE_MAX_SESSIONS;
+    logger.info({ maxSessions: max }, 'sessions are kept in memory (set REDIS_URL to keep them across restarts)');
+    return new MemorySessionStore(Date.now, max);
   }
   // One Redis (REDIS_URL) or a cluster's seed nodes (REDIS_CLUSTER_NODES): the same store, the same checks.
   const urls = cluster ?? [config.REDIS_URL!];

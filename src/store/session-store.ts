@@ -20,6 +20,17 @@ export interface Versioned<T> {
   version: number;
 }
 
+/** What a compare-and-set did: written with its new version, or not, with what is stored instead. */
+export type SwapResult =
+  | { written: true; version: number }
+  | { written: false; current: Versioned<SessionRecord> | null };
+
+/** The version a record is created with: random, so a chat that exits and starts again never reuses a version. */
+export function firstVersion(): number {
+  // Below 2^53, so Redis's Lua and JavaScript both hold it exactly.
+  return 1 + Math.floor(Math.random() * 2 ** 40);
+}
+
 /**
  * The session store port. Keys are already keyed hashes (see src/privacy.ts); stores add their prefix.
  * Every write sets a TTL. Implementations: MemorySessionStore (default) and RedisSessionStore.
@@ -30,10 +41,18 @@ export interface SessionStore {
   /**
    * Writes `value` only if the stored version still equals `expectedVersion` (0: only if absent).
    * Returns false when another writer got there first; the caller re-reads and retries.
+   * Versions are opaque: a new record starts at a random one, each write adds one.
    */
   write(key: string, value: SessionRecord, expectedVersion: number, ttlSeconds: number): Promise<boolean>;
+  /**
+   * The same compare-and-set in one round trip that also says what it did: the new version when
+   * written, else what is stored now (so the caller retries on it without reading again).
+   */
+  swap(key: string, value: SessionRecord, expectedVersion: number, ttlSeconds: number): Promise<SwapResult>;
   /** Removes the record. Deleting a missing key is fine. */
   delete(key: string): Promise<void>;
+  /** Removes the record and hands back what was stored (null: nothing), in one round trip. */
+  take(key: string): Promise<Versioned<SessionRecord> | null>;
   /**
    * True for the first caller that claims `key` within `ttlSeconds`, false for every later one, on
    * every instance sharing the store: how a repeated delivery (Telegram re-sending an update) is

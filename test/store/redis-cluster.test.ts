@@ -39,7 +39,7 @@ describeWithRedisServerBinary('sessions in a Redis Cluster (REDIS_CLUSTER_NODES)
     for (let i = 0; i < 30; i++) {
       const ref = chatRef('cluster-test-secret-0123456789', 'telegram', 100 + i);
       expect(await store.write(ref, sampleRecord(), 0, 60)).toBe(true);
-      expect((await store.read(ref))?.version).toBe(1);
+      expect((await store.read(ref))?.version).toBeGreaterThan(0);
       masters.add(await cluster.masterOf(store.keyOf(ref)));
     }
     expect(masters.size).toBe(3);

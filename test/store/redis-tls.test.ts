@@ -52,7 +52,7 @@ describeWithRedisServerBinary('Redis over TLS with its own certificate authority
     const config = loadConfig({ REDIS_URL: `rediss://127.0.0.1:${port}`, REDIS_PREFIX: 'tls:', REDIS_TLS_CA_FILE: file('ca.crt') });
     const store = await createSessionStore(config, silent);
     expect(await store.write('chat', sampleRecord(), 0, 60)).toBe(true);
-    expect((await store.read('chat'))?.version).toBe(1);
+    expect((await store.read('chat'))?.version).toBeGreaterThan(0);
     await store.close();
     const counter = await createStatsCounter(config, silent);
     await counter.close();

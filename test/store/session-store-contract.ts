@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/engine.js';
-import type { SessionRecord, SessionStore } from '../../src/store/session-store.js';
+import type { MessageIdGroup, SessionRecord, SessionStore } from '../../src/store/session-store.js';
 
 /** One store under test, with the means to let its TTL clock run. */
 export interface ContractSubject {
@@ -16,7 +16,7 @@ export interface ContractSubject {
 }
 
 /** A record shaped like production's: an engine snapshot and Telegram message ids. */
-export function sampleRecord(overrides: Partial<Snapshot> = {}, m?: [number, number][]): SessionRecord {
+export function sampleRecord(overrides: Partial<Snapshot> = {}, m?: MessageIdGroup[]): SessionRecord {
   const now = Date.UTC(2026, 10, 24, 9, 0, 0);
   const s: Snapshot = {
     v: 1,
@@ -65,11 +65,21 @@ export function describeSessionStoreContract(
       expect(await store.read(freshRef())).toBeNull();
     });
 
-    it('creates with expected version 0 and reads back the same record at version 1', async () => {
+    it('creates with expected version 0 and reads back the same record at a new, positive version', async () => {
       const ref = freshRef();
       const record = sampleRecord({}, [[1001, 1_795_500_000]]);
       expect(await store.write(ref, record, 0, TTL)).toBe(true);
-      expect(await store.read(ref)).toEqual({ value: record, version: 1 });
+      const read = await store.read(ref);
+      expect(read).toEqual({ value: record, version: expect.any(Number) });
+      expect(read!.version).toBeGreaterThan(0);
+      expect(Number.isSafeInteger(read!.version)).toBe(true);
+    });
+
+    it('reads back message-id groups, the live keyboard and an empty answer list exactly', async () => {
+      const ref = freshRef();
+      const record: SessionRecord = { ...sampleRecord({ answers: {}, lang: null }), m: [[29_925_000, 11, 12, 13]], k: 13 };
+      await store.write(ref, record, 0, TTL);
+      expect((await store.read(ref))?.value).toEqual(record);
     });
 
     it('keeps every field of the snapshot exactly, including "|" and non-ASCII characters', async () => {
@@ -88,34 +98,76 @@ export function describeSessionStoreContract(
       const ref = freshRef();
       await store.write(ref, sampleRecord({ step: 'first' }), 0, TTL);
       expect(await store.write(ref, sampleRecord({ step: 'second' }), 0, TTL)).toBe(false);
-      expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'first' } }, version: 1 });
+      expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'first' } } });
     });
 
     it('writes with the current version and counts versions up', async () => {
       const ref = freshRef();
       await store.write(ref, sampleRecord({ step: 'a' }), 0, TTL);
-      expect(await store.write(ref, sampleRecord({ step: 'b' }), 1, TTL)).toBe(true);
-      expect(await store.write(ref, sampleRecord({ step: 'c' }), 2, TTL)).toBe(true);
-      expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'c' } }, version: 3 });
+      const v1 = (await store.read(ref))!.version;
+      expect(await store.write(ref, sampleRecord({ step: 'b' }), v1, TTL)).toBe(true);
+      expect(await store.write(ref, sampleRecord({ step: 'c' }), v1 + 1, TTL)).toBe(true);
+      expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'c' } }, version: v1 + 2 });
+    });
+
+    it('swap: says the new version when written, and hands back what is stored when not (one round trip)', async () => {
+      const ref = freshRef();
+      const created = await store.swap(ref, sampleRecord({ step: 'a' }), 0, TTL);
+      if (!created.written) throw new Error('not created');
+      expect((await store.read(ref))?.version).toBe(created.version);
+      const next = await store.swap(ref, sampleRecord({ step: 'b' }), created.version, TTL);
+      expect(next).toEqual({ written: true, version: created.version + 1 });
+      // A writer still on the first version: refused, and given the newer record to retry on.
+      const stale = await store.swap(ref, sampleRecord({ step: 'stale' }), created.version, TTL);
+      expect(stale).toEqual({ written: false, current: { value: sampleRecord({ step: 'b' }), version: created.version + 1 } });
+      // Creating over an existing record: refused, with the record.
+      expect(await store.swap(ref, sampleRecord(), 0, TTL)).toMatchObject({ written: false, current: { value: { s: { step: 'b' } } } });
+      // A version for a chat that has nothing: refused, nothing to hand back.
+      expect(await store.swap(freshRef(), sampleRecord(), 5, TTL)).toEqual({ written: false, current: null });
+    });
+
+    it('take: removes the record and hands back what it held; nothing for a missing chat', async () => {
+      const ref = freshRef();
+      const record = sampleRecord({ step: 'taken' }, [[1001, 1_795_500_000]]);
+      await store.write(ref, record, 0, TTL);
+      const version = (await store.read(ref))!.version;
+      expect(await store.take(ref)).toEqual({ value: record, version });
+      expect(await store.read(ref)).toBeNull();
+      expect(await store.take(ref)).toBeNull();
+    });
+
+    it('a chat that ends and starts again never gets a version it had before (no stale write can land)', async () => {
+      const ref = freshRef();
+      await store.write(ref, sampleRecord({ step: 'old' }), 0, TTL);
+      const old = (await store.read(ref))!.version;
+      await store.delete(ref);
+      await store.write(ref, sampleRecord({ step: 'new' }), 0, TTL);
+      const fresh = (await store.read(ref))!.version;
+      await store.write(ref, sampleRecord({ step: 'new2' }), fresh, TTL);
+      // A writer that still holds the old session's version is refused.
+      expect(await store.write(ref, sampleRecord({ step: 'stale' }), old, TTL)).toBe(false);
+      expect(await store.write(ref, sampleRecord({ step: 'stale' }), old + 1, TTL)).toBe(false);
+      expect((await store.read(ref))?.value.s.step).toBe('new2');
     });
 
     it('refuses a write based on a stale version and keeps the newer record (compare-and-set)', async () => {
       const ref = freshRef();
       await store.write(ref, sampleRecord({ step: 'a' }), 0, TTL);
       const seenByBoth = await store.read(ref);
-      expect(await store.write(ref, sampleRecord({ step: 'from-first' }), seenByBoth!.version, TTL)).toBe(
+      const v = seenByBoth!.version;
+      expect(await store.write(ref, sampleRecord({ step: 'from-first' }), v, TTL)).toBe(
         true,
       );
-      expect(await store.write(ref, sampleRecord({ step: 'from-second' }), seenByBoth!.version, TTL)).toBe(
+      expect(await store.write(ref, sampleRecord({ step: 'from-second' }), v, TTL)).toBe(
         false,
       );
-      expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'from-first' } }, version: 2 });
+      expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'from-first' } }, version: v + 1 });
     });
 
     it('refuses a write with a version from the future', async () => {
       const ref = freshRef();
       await store.write(ref, sampleRecord(), 0, TTL);
-      expect(await store.write(ref, sampleRecord({ step: 'x' }), 7, TTL)).toBe(false);
+      expect(await store.write(ref, sampleRecord({ step: 'x' }), (await store.read(ref))!.version + 7, TTL)).toBe(false);
       expect(await store.write(freshRef(), sampleRecord(), 1, TTL)).toBe(false);
     });
 
@@ -126,7 +178,7 @@ export function describeSessionStoreContract(
       await store.write(b, sampleRecord({ step: 'for-b' }), 0, TTL);
       await store.delete(a);
       expect(await store.read(a)).toBeNull();
-      expect(await store.read(b)).toMatchObject({ value: { s: { step: 'for-b' } }, version: 1 });
+      expect(await store.read(b)).toMatchObject({ value: { s: { step: 'for-b' } } });
     });
 
     it('hands out copies: changing a read record changes nothing stored', async () => {
@@ -145,7 +197,7 @@ export function describeSessionStoreContract(
       await expect(store.delete(ref)).resolves.toBeUndefined();
       await expect(store.delete(freshRef())).resolves.toBeUndefined();
       expect(await store.write(ref, sampleRecord({ step: 'again' }), 0, TTL)).toBe(true);
-      expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'again' } }, version: 1 });
+      expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'again' } } });
     });
 
     it('sets the TTL on every write: a record is gone once its TTL has passed', async () => {
@@ -168,7 +220,7 @@ export function describeSessionStoreContract(
       const ref = freshRef();
       await store.write(ref, sampleRecord({ step: 'a' }), 0, 1);
       await subject.elapse(0.6);
-      await store.write(ref, sampleRecord({ step: 'b' }), 1, 1);
+      await store.write(ref, sampleRecord({ step: 'b' }), (await store.read(ref))!.version, 1);
       await subject.elapse(0.6);
       expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'b' } } });
       await subject.elapse(0.6);
@@ -209,12 +261,13 @@ export function describeSessionStoreContract(
         store.write(ref, sampleRecord({ step: 'from-b' }), 0, TTL),
       ]);
       expect(created.filter(Boolean)).toHaveLength(1);
+      const v = (await store.read(ref))!.version;
       const updated = await Promise.all([
-        store.write(ref, sampleRecord({ step: 'from-a2' }), 1, TTL),
-        store.write(ref, sampleRecord({ step: 'from-b2' }), 1, TTL),
+        store.swap(ref, sampleRecord({ step: 'from-a2' }), v, TTL),
+        store.swap(ref, sampleRecord({ step: 'from-b2' }), v, TTL),
       ]);
-      expect(updated.filter(Boolean)).toHaveLength(1);
-      expect((await store.read(ref))?.version).toBe(2);
+      expect(updated.filter((u) => u.written)).toHaveLength(1);
+      expect((await store.read(ref))?.version).toBe(v + 1);
     });
   });
 }

@@ -4,7 +4,7 @@ import { createCore, type Core } from '../../src/app.js';
 import type { EventSink } from '../../src/conversation.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { MemorySessionStore } from '../../src/store/memory-store.js';
-import type { SessionRecord, SessionStore, Versioned } from '../../src/store/session-store.js';
+import type { SessionRecord, SessionStore, SwapResult, Versioned } from '../../src/store/session-store.js';
 import { createTelegramBot } from '../../bots/telegram/telegram-bot.js';
 import { BOT_INFO, buttons, FakeTelegram, type FakeUser } from './fake-telegram.js';
 import { shippedBundleWithEnglishFallback } from '../helpers/bundle.js';
@@ -32,8 +32,29 @@ export class RecordingStore implements SessionStore {
     this.written.push(JSON.stringify(value));
     return this.inner.write(key, value, expectedVersion, ttlSeconds);
   }
+  /**
+   * Goes through `read` and `write`, so a test that makes either fail (vi.spyOn) makes every way of
+   * reaching the store fail, as a real outage would.
+   */
+  async swap(
+    key: string,
+    value: SessionRecord,
+    expectedVersion: number,
+    ttlSeconds: number,
+  ): Promise<SwapResult> {
+    await this.read(key);
+    if (await this.write(key, value, expectedVersion, ttlSeconds))
+      return { written: true, version: (await this.inner.read(key))!.version };
+    return { written: false, current: await this.inner.read(key) };
+  }
   async delete(key: string): Promise<void> {
     return this.inner.delete(key);
+  }
+  /** Goes through `read` and `delete` (see `swap`). */
+  async take(key: string): Promise<Versioned<SessionRecord> | null> {
+    const current = await this.read(key);
+    await this.delete(key);
+    return current;
   }
   async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
     return this.inner.claimOnce(key, ttlSeconds);
@@ -67,6 +88,13 @@ export class TelegramHarness {
       /** The core's clock (tests that move time on). */
       now?: () => number;
       sessionTtlHours?: number;
+      /** Give the core `store` itself, not the recording wrapper (its own one-round-trip paths are tested). */
+      unwrapped?: boolean;
+      /**
+       * Webhook mode: `answerCallbackQuery` is left to grammY, which puts it in the webhook response
+       * when given an envelope (the fake never sees it then). No network: the API root is a closed local port.
+       */
+      webhookReplies?: boolean;
     } = {},
   ) {
     const logger = createLogger('trace', { write: (line: string) => void this.logLines.push(line) });
@@ -76,7 +104,7 @@ export class TelegramHarness {
       bundle: bundleWith(opts.locales ?? ['en']),
       config: { SESSION_TTL_HOURS: opts.sessionTtlHours ?? 24, RESUME_PROMPT_MINUTES: 30 },
       logger,
-      store: this.store,
+      store: opts.unwrapped && opts.store ? opts.store : this.store,
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
       ...(opts.now ? { now: opts.now } : {}),
     });
@@ -86,7 +114,13 @@ export class TelegramHarness {
       logger,
       secret: TEST_SECRET,
       botInfo: BOT_INFO,
-      apiTransformer: this.fake.transformer,
+      apiTransformer: opts.webhookReplies
+        ? (prev, method, payload, signal) =>
+            method === 'answerCallbackQuery'
+              ? prev(method, payload, signal)
+              : this.fake.transformer(prev, method, payload, signal)
+        : this.fake.transformer,
+      ...(opts.webhookReplies ? { apiRoot: 'http://127.0.0.1:9' } : {}),
       networkRetryDelaysMs: opts.networkRetryDelaysMs ?? [0, 0],
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.retry ? { retry: opts.retry } : {}),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/app.js';
 import { chatRef } from '../../src/privacy.js';
+import { decodeRecord } from '../../src/store/session-codec.js';
 import {
   deleteKeysUnder,
   describeWithRedis,
@@ -98,9 +99,7 @@ describeWithRedis('the main job on Telegram, in its own process', () => {
   /** The session the process saved for `chatId`, read straight from Redis. */
   const session = async (chatId: number) => {
     const raw = await inspector.get(`${prefix}s:${chatRef(SESSION_SECRET, 'telegram', chatId)}`);
-    return raw
-      ? (JSON.parse(raw.slice(raw.indexOf('|') + 1)) as { s: { step: string }; m?: number[][] })
-      : null;
+    return raw ? decodeRecord(raw.slice(raw.indexOf('|') + 1)) : null;
   };
 
   it('webhook mode: SIGTERM finishes the turn in flight (sent, saved, ids remembered), closes Redis and exits 0', async () => {

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SECRET_HEADER, WebhookServer } from '../../bots/telegram/webhook-server.js';
+import { webhookReplyEnvelope } from '../../bots/telegram/telegram-bot.js';
+import { SECRET_HEADER, WEBHOOK_REPLY_WAIT_MS, WebhookServer } from '../../bots/telegram/webhook-server.js';
+import { buttons } from './fake-telegram.js';
 import { newUser, TelegramHarness } from './harness.js';
 
 const WEBHOOK_SECRET = 'wh_secret_0123456789ABCDEFabcdef';
@@ -226,3 +228,98 @@ describe('several instances sharing one store', () => {
   });
 });
 
+describe('a tap is answered in the webhook response (two outgoing requests per tap, not three)', () => {
+  async function replying(h: TelegramHarness) {
+    const server = new WebhookServer({
+      path: PATH,
+      secretToken: WEBHOOK_SECRET,
+      handleUpdate: (u, reply) => h.bot.handleUpdate(u, reply && webhookReplyEnvelope(h.bot.api, reply)),
+      logger: h.logger,
+    });
+    running.push(server);
+    const port = await server.listen(0, '127.0.0.1');
+    const post = (body: unknown) =>
+      fetch(`http://127.0.0.1:${port}${PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SECRET_HEADER]: WEBHOOK_SECRET },
+        body: JSON.stringify(body),
+      });
+    return { server, post };
+  }
+
+  it('the response carries answerCallbackQuery; she sees the same; only the edit and the next question go out', async () => {
+    const h = new TelegramHarness({ locales: ['en'], webhookReplies: true });
+    const { server, post } = await replying(h);
+    const user = newUser();
+    expect(await (await post(h.fake.text(user, '/start en'))).text()).toBe('');
+    await server.idle();
+    const asked = h.fake.lastQuestion(user.id)!;
+    const before = h.fake.calls.length;
+    const tap = h.fake.tap(
+      user,
+      asked.id,
+      buttons(asked).find((b) => b.callback_data.startsWith('c|'))!.callback_data,
+    );
+    const res = await post(tap);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({
+      method: 'answerCallbackQuery',
+      callback_query_id: tap.callback_query!.id,
+    });
+    await server.idle();
+    // Outgoing requests for the tap: the old buttons removed, the next question sent.
+    expect(h.fake.calls.slice(before).map((c) => c.method)).toEqual([
+      'editMessageReplyMarkup',
+      'sendMessage',
+    ]);
+    expect(buttons(h.fake.visible(user.id).find((m) => m.id === asked.id)!)).toEqual([]);
+    expect(h.fake.lastQuestion(user.id)?.text).not.toBe(asked.text);
+  });
+
+  it('quick exit by a tap: the tap is answered in the response and the chat is erased all the same', async () => {
+    const h = new TelegramHarness({ locales: ['en'], webhookReplies: true });
+    const { server, post } = await replying(h);
+    const user = newUser();
+    await post(h.fake.text(user, '/start en'));
+    await server.idle();
+    const res = await post(h.fake.tap(user, h.fake.lastQuestion(user.id)!.id, 'n|exit'));
+    expect(await res.json()).toMatchObject({ method: 'answerCallbackQuery' });
+    await server.idle();
+    expect(h.fake.visible(user.id).map((m) => m.text)).toEqual([h.t('en', 'exit.done')]);
+    expect(h.fake.callsOf('answerCallbackQuery')).toEqual([]);
+  });
+
+  it('a tap whose turn cannot start in time gets an empty response, and is answered with a request of its own', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const late: string[] = [];
+    const server = new WebhookServer({
+      path: PATH,
+      secretToken: WEBHOOK_SECRET,
+      handleUpdate: async (_u, reply) => {
+        await held;
+        // What grammY does with the envelope once the turn gets to the tap:
+        const api = { answerCallbackQuery: async (id: string) => void late.push(id) } as never;
+        await webhookReplyEnvelope(api, reply!).send(
+          JSON.stringify({ method: 'answerCallbackQuery', callback_query_id: 'q7' }),
+        );
+      },
+      logger: new TelegramHarness().logger,
+    });
+    running.push(server);
+    const port = await server.listen(0, '127.0.0.1');
+    const t0 = Date.now();
+    const res = await fetch(`http://127.0.0.1:${port}${PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SECRET_HEADER]: WEBHOOK_SECRET },
+      body: JSON.stringify({ update_id: 900, callback_query: { id: 'q7', data: 'o' } }),
+    });
+    expect(await res.text()).toBe('');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(WEBHOOK_REPLY_WAIT_MS - 50);
+    expect(Date.now() - t0).toBeLessThan(WEBHOOK_REPLY_WAIT_MS + 1500);
+    release();
+    await server.idle();
+    expect(late).toEqual(['q7']);
+  });
+});
