@@ -51,8 +51,9 @@ function cut(text: string, max: number): string {
 
 /**
  * A question as a WhatsApp interactive message. Up to three short answers become reply buttons
- * (one tap); the help numbers and exit then stay one typed word away, as the hint line in the body
- * says. Otherwise a list: one row per answer, then rows for the help numbers and exit (left out
+ * (one tap), with the help numbers as a further button when a slot is left (a yes/no question);
+ * exit, and the help numbers beside three answers, stay one typed word away, as the hint line in
+ * the body says. Otherwise a list: one row per answer, then rows for the help numbers and exit (left out
  * only when the answers alone fill the ten rows; the hint still names their words). A row title
  * is "n. label"; a label too long for it is cut there and given whole as the row's description.
  * Typed numbers and words keep working either way. `kind: 'none'` lists what is too long: the
@@ -75,6 +76,11 @@ export function questionForm(q: QuestionTexts, listButton: string): QuestionForm
       type: 'reply',
       reply: { id: choiceCallbackData(q.id, c.id), title: titles[i]! },
     }));
+    // A spare slot carries the help numbers, so help stays one tap away. Exit stays a typed word
+    // here: a button beside "Yes" and "No" must never end her chat by a slip of the finger.
+    const help = q.nav.find((n) => n.id === 'contacts');
+    if (help && buttons.length < L.buttons && charCount(help.label) <= L.buttonTitle)
+      buttons.push({ type: 'reply', reply: { id: navCallbackData(help.id), title: help.label } });
     return {
       kind: 'buttons',
       message: interactive({ type: 'button', body: { text: body }, action: { buttons } }),

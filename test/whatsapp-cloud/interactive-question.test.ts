@@ -42,7 +42,21 @@ describe('a question as a WhatsApp interactive message', () => {
     const titles = (
       form as { message: { interactive: { action: { buttons: { reply: { title: string } }[] } } } }
     ).message.interactive.action.buttons.map((b) => b.reply.title);
-    expect(titles).toEqual(['Yes', 'I am really not sure']);
+    expect(titles).toEqual(['Yes', 'I am really not sure', '☎ Help numbers']);
+  });
+
+  it('a yes/no question keeps the help numbers one tap away in the spare button, never exit', () => {
+    const form = questionForm(question(['Yes', 'No']), 'Choose an answer');
+    const buttons = (
+      form as {
+        message: { interactive: { action: { buttons: { reply: { id: string; title: string } }[] } } };
+      }
+    ).message.interactive.action.buttons.map((b) => b.reply);
+    expect(buttons).toEqual([
+      { id: 'c|passport|c0', title: '1. Yes' },
+      { id: 'c|passport|c1', title: '2. No' },
+      { id: 'n|contacts', title: '☎ Help numbers' },
+    ]);
   });
 
   it('a fourth answer, or one over 20 characters, makes a list with numbered rows, then help numbers and exit', () => {

@@ -17,6 +17,7 @@ import {
   uniqueTestPrefix,
 } from '../helpers/redis.js';
 import { FakeWhatsAppClient, libraryMessage, libraryReaction } from './fake-client.js';
+import { decodeRecord } from '../../src/store/session-codec.js';
 
 /*
  * What the WhatsApp channel leaves in Redis, read back with a plain Redis client: the adapter
@@ -105,7 +106,7 @@ describeWithRedis('WhatsApp channel on Redis: what is stored', () => {
       const value = await inspector.get(key);
       expect(value).not.toBeNull();
       dump.push(key, value!);
-      const record = JSON.parse(value!.replace(/^\d+\|/, '')) as Record<string, unknown>;
+      const record = decodeRecord(value!.replace(/^\d+\|/, ''));
       expect(Object.keys(record)).toEqual(['s']); // WhatsApp keeps no message ids in the store
       expect(await inspector.pTTL(key)).toBeGreaterThan(0);
     }
