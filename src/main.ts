@@ -46,6 +46,34 @@ await runMain(async () => {
     config.NODE_ENV !== 'production' ? startLiveReload({ root: PROJECT_ROOT, conversations: core.conversations }) : undefined;
 
   const channels: RunningChannel[] = [];
+  // SIGTERM or SIGINT while the channels are still starting (a deploy's restart, or Ctrl-C while
+  // Telegram cannot be reached and is retried): the channels already running are stopped, her
+  // pending exits flushed, the store closed, and the process ends with code 0. Once started, the
+  // graceful shutdown below takes over.
+  const stop: { shutdown?: (signal: string) => Promise<void>; asked?: boolean } = {};
+  const stopDuringStart = async (signal: string) => {
+    logger.info({ signal }, 'stopping while starting');
+    liveReload?.close();
+    await Promise.allSettled(channels.map((c) => c.stop()));
+    await core.conversations.flushPendingExits();
+    await Promise.allSettled([store.close(), counter.close()]);
+    process.exit(0);
+  };
+  const onSignal = (signal: string) => {
+    if (stop.shutdown) return void stop.shutdown(signal);
+    if (stop.asked) return;
+    stop.asked = true;
+    void stopDuringStart(signal);
+  };
+  const onTerm = () => onSignal('SIGTERM');
+  const onInt = () => onSignal('SIGINT');
+  process.once('SIGTERM', onTerm);
+  process.once('SIGINT', onInt);
+  const releaseSignals = () => {
+    process.removeListener('SIGTERM', onTerm);
+    process.removeListener('SIGINT', onInt);
+  };
+
   // Channels register here (Telegram, WhatsApp). If one cannot start, the ones already running are
   // stopped and the store closed, so the process ends with the message instead of half running.
   try {
@@ -58,6 +86,7 @@ await runMain(async () => {
     if (config.WHATSAPP_ENABLED) channels.push(await startWhatsApp({ config, core, logger }));
     if (cloud) channels.push(await cloud.start({ ownServer: !telegramServer }));
   } catch (err) {
+    releaseSignals();
     liveReload?.close();
     await Promise.allSettled(channels.map((c) => c.stop()));
     await Promise.allSettled([store.close(), counter.close()]);
@@ -65,6 +94,7 @@ await runMain(async () => {
   }
 
   if (channels.length === 0) {
+    releaseSignals(); // the terminal chat: Ctrl-C ends it as in any terminal program
     logger.info('no TELEGRAM_BOT_TOKEN, no WHATSAPP_CLOUD_* settings and WHATSAPP_ENABLED is not true: starting the terminal chat');
     await runConsoleChat({
       conversations: core.conversations,
@@ -90,6 +120,5 @@ await runMain(async () => {
     await Promise.allSettled([store.close(), counter.close()]);
     logger.info('stopped');
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stop.shutdown = shutdown;
 });

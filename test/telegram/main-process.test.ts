@@ -303,8 +303,9 @@ describeWithRedis('the main job on Telegram, in its own process', () => {
     const closed = await freePort();
     const main = startMain(api, { TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_MODE: 'polling', TELEGRAM_API_ROOT: `http://127.0.0.1:${closed}` });
     await until(() => main.log().includes('retrying in 4 s'), 'the second attempt', 15_000);
+    // A stop while it still waits for Telegram ends the start cleanly (not killed mid-start).
     main.child.kill('SIGTERM');
-    await exitWithin(main, 10_000);
+    expect(await exitWithin(main, 10_000)).toEqual({ code: 0, signal: null });
     const lines = main.log().split('\n').filter((l) => l.includes('Telegram'));
     expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual([
       `cannot reach Telegram at http://127.0.0.1:${closed}; retrying in 2 s`,
