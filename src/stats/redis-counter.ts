@@ -98,7 +98,7 @@ export class RedisStatsCounter implements StatsCounter {
   async recordEvent(event: TurnEvent, channel: string, now: number = Date.now()): Promise<void> {
     const fields = counterFields(event, channel);
     if (fields.length === 0) return;
-    const key = this.keyOf(isoWeek(now));
+    const key = this.weekKey(now);
     let week = this.pending.get(key);
     if (!week) this.pending.set(key, (week = new Map()));
     for (const f of fields) week.set(f, (week.get(f) ?? 0) + 1);
@@ -112,6 +112,18 @@ export class RedisStatsCounter implements StatsCounter {
       this.timer.unref();
     }
   }
+
+  /** The hash key of the week of `now`, worked out once per hour (weeks start on a whole hour, Hong Kong time). */
+  private weekKey(now: number): string {
+    const hour = Math.floor(now / 3_600_000);
+    if (hour !== this.lastHour) {
+      this.lastHour = hour;
+      this.lastWeekKey = this.keyOf(isoWeek(now));
+    }
+    return this.lastWeekKey;
+  }
+  private lastHour = NaN;
+  private lastWeekKey = '';
 
   /** Writes the counts waiting: one MULTI (HINCRBY per field, EXPIRE) per week. Rejects when a write failed (that batch is dropped). */
   async flush(): Promise<void> {
