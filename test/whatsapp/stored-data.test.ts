@@ -7,6 +7,7 @@ import { createCore, loadCheckedBundle, type Core } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { chatRef } from '../../src/privacy.js';
 import { createSessionStore } from '../../src/store/create-store.js';
+import { decodeRecord } from '../../src/store/session-codec.js';
 import type { RedisSessionStore } from '../../src/store/redis-store.js';
 import {
   deleteKeysUnder,
@@ -105,7 +106,8 @@ describeWithRedis('WhatsApp channel on Redis: what is stored', () => {
       const value = await inspector.get(key);
       expect(value).not.toBeNull();
       dump.push(key, value!);
-      const record = JSON.parse(value!.replace(/^\d+\|/, '')) as Record<string, unknown>;
+      // "<version>|<record>" in the compact stored form.
+      const record = decodeRecord(value!.replace(/^\d+\|/, ''));
       expect(Object.keys(record)).toEqual(['s']); // WhatsApp keeps no message ids in the store
       expect(await inspector.pTTL(key)).toBeGreaterThan(0);
     }
