@@ -7,6 +7,7 @@
  * BENCH_QUICK=1 shortens every phase (for a smoke run); the README's figures come from a full run.
  */
 import { fork, spawnSync } from 'node:child_process';
+import { Socket } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -21,6 +22,7 @@ import { createLogger } from '../src/log.js';
 import { chatRef } from '../src/privacy.js';
 import { MemorySessionStore } from '../src/store/memory-store.js';
 import { RedisSessionStore } from '../src/store/redis-store.js';
+import { RedisStatsCounter } from '../src/stats/redis-counter.js';
 import {
   BENCH_BOT_INFO,
   BENCH_CLIENT,
@@ -53,6 +55,17 @@ const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const PREFIX = `bench:${process.pid}:`;
 const SECRET = 'bench-secret-not-for-production';
 const logger = createLogger('silent');
+
+/**
+ * Writes to sockets by this process. Every Bot API call stays in-process, so these are Redis
+ * commands going out (node-redis puts the commands of one tick, e.g. a MULTI, in one write).
+ */
+const socketWrites = { count: 0 };
+const socketWrite = Socket.prototype.write;
+Socket.prototype.write = function (this: Socket, ...args: unknown[]) {
+  socketWrites.count++;
+  return (socketWrite as (...a: unknown[]) => boolean).apply(this, args);
+} as typeof Socket.prototype.write;
 
 // === The floors
 
@@ -437,6 +450,8 @@ const redis = createClient({ url: REDIS_URL });
 redis.on('error', () => {});
 await redis.connect();
 const store = await RedisSessionStore.connect({ url: REDIS_URL, prefix: PREFIX, timeoutMs: 2000, logger });
+// Ours counts as `npm start` does (anonymous weekly counts in Redis, written about once a second).
+const counter = await RedisStatsCounter.connect({ url: REDIS_URL, prefix: PREFIX, timeoutMs: 2000, logger });
 const CONCURRENCY = 32;
 const loadBefore = loadavg().map(round);
 /** Seconds each phase of a round lasts (bare floor, fair floor, ours). */
@@ -444,7 +459,7 @@ const PHASE_S = QUICK ? 1 : 5;
 const PROFILE_S = QUICK ? 1 : 4;
 
 try {
-  const ours = await ourBot(store, logger, SECRET);
+  const ours = await ourBot(store, logger, SECRET, (event, channel) => counter.recordEvent(event, channel));
   const bare = await bareFloor(redis);
   const fair = await fairFloor(redis);
   const random = seededRandom(42);
@@ -462,8 +477,8 @@ try {
   const rounds: {
     round: number;
     bare: Figures;
-    fair: Figures & { requestsPerUpdate: number; webhookRepliesPerUpdate: number };
-    ours: Figures & { requestsPerUpdate: number; webhookRepliesPerUpdate: number };
+    fair: Figures & { requestsPerUpdate: number; webhookRepliesPerUpdate: number; redisWritesPerUpdate: number };
+    ours: Figures & { requestsPerUpdate: number; webhookRepliesPerUpdate: number; redisWritesPerUpdate: number };
     throughput: number;
     fairThroughput: number;
     /** The fair floor's CPU time per update over ours (this process only; Redis's work is the same). */
@@ -475,13 +490,19 @@ try {
     const got: Partial<
       Record<
         Phase,
-        Figures & { cpuUsPerUpdate?: number; requestsPerUpdate?: number; webhookRepliesPerUpdate?: number }
+        Figures & {
+          cpuUsPerUpdate?: number;
+          requestsPerUpdate?: number;
+          webhookRepliesPerUpdate?: number;
+          redisWritesPerUpdate?: number;
+        }
       >
     > = {};
     for (const phase of order) {
       const first = 10_000_000 * (r + 1) + { bare: 0, fair: 3_000_000, ours: 6_000_000 }[phase];
       const bot = { bare, fair, ours }[phase];
       const before = { ...bot.api.counts };
+      const writesBefore = socketWrites.count;
       const run =
         phase === 'ours'
           ? await timedRun(ours.handle, PHASE_S, CONCURRENCY, (i) =>
@@ -497,6 +518,7 @@ try {
         webhookRepliesPerUpdate: round(
           (bot.api.counts.webhookReplies - before.webhookReplies) / run.fig.updates,
         ),
+        redisWritesPerUpdate: round((socketWrites.count - writesBefore) / run.fig.updates),
       };
     }
     const { requestsPerUpdate: _r, webhookRepliesPerUpdate: _w, ...bareFig } = got.bare!;
@@ -685,6 +707,9 @@ try {
   console.log(
     `Bot API requests per update: ours ${last.ours.requestsPerUpdate} (+${last.ours.webhookRepliesPerUpdate} in the webhook response), fair floor ${last.fair.requestsPerUpdate} (+${last.fair.webhookRepliesPerUpdate})`,
   );
+  console.log(
+    `Redis socket writes per update: ours ${rounds.map((r) => r.ours.redisWritesPerUpdate).join(', ')}, fair floor ${rounds.map((r) => r.fair.redisWritesPerUpdate).join(', ')}, bare floor ${rounds.map((r) => (r.bare as { redisWritesPerUpdate?: number }).redisWritesPerUpdate).join(', ')}`,
+  );
   for (const [who, p] of Object.entries(profiles)) {
     console.log(
       `profile, µs per update (${who}, ${p.updates} updates): ${Object.entries(p.usPerUpdate)
@@ -716,6 +741,7 @@ try {
   );
   console.log('\nwritten to bench/results/latest.json');
 } finally {
+  await counter.close();
   await cleanUp(redis);
   await store.close();
   await redis.quit();

@@ -5,6 +5,7 @@
 import type { Update } from 'grammy/types';
 import { createTelegramBot } from '../bots/telegram/telegram-bot.js';
 import { createCore, loadCheckedBundle } from '../src/app.js';
+import type { EventSink } from '../src/conversation.js';
 import type { Logger } from '../src/log.js';
 import type { SessionStore } from '../src/store/session-store.js';
 import {
@@ -47,7 +48,7 @@ export function figures(latencies: number[], seconds: number): Figures {
 export const round = (n: number) => Math.round(n * 100) / 100;
 
 /** The real bot (engine, flows, texts, the given store), its Bot API calls captured in-process. */
-export async function ourBot(store: SessionStore, logger: Logger, secret: string) {
+export async function ourBot(store: SessionStore, logger: Logger, secret: string, onEvent?: EventSink) {
   const api = captureApi();
   const bundle = loadCheckedBundle();
   const core = createCore({
@@ -55,6 +56,7 @@ export async function ourBot(store: SessionStore, logger: Logger, secret: string
     config: { SESSION_TTL_HOURS: 24, RESUME_PROMPT_MINUTES: 30 },
     logger,
     store,
+    ...(onEvent ? { onEvent } : {}),
   });
   const bot = createTelegramBot({
     core,

@@ -356,13 +356,15 @@ export class Conversations {
   }
 
   private serialise<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const tail = run.catch(() => undefined);
-    this.queues.set(key, tail);
-    void tail.then(() => {
+    const previous = this.queues.get(key);
+    // Nothing queued for this chat (the usual case): start at once.
+    const run = previous ? previous.then(task, task) : task();
+    // Settles after `run`, never rejects; the chat's queue is dropped once nothing follows it.
+    const done = () => {
       if (this.queues.get(key) === tail) this.queues.delete(key);
-    });
+    };
+    const tail: Promise<unknown> = run.then(done, done);
+    this.queues.set(key, tail);
     return run;
   }
 }

@@ -11,6 +11,9 @@ export const UNTRANSLATED_MARK = '[EN] ';
 /** Variables a text may use, e.g. `{{count}}` or `{{maw}}`. */
 export type Vars = Record<string, string | number>;
 
+/** Texts remembered by a translator, at most (those without variables are bounded by the bundle anyway). */
+const TEXTS_MAX = 20_000;
+
 /** Renders translation keys with i18next. Every text also sees the figures from flows/hk-rules.yaml. */
 export class Translator {
   private readonly i18n: i18n;
@@ -37,15 +40,15 @@ export class Translator {
     const lng = lang && this.codes.includes(lang) ? lang : BASE_LOCALE;
     // Texts depend only on the bundle (fixed for this translator), the language, the key and the
     // variables, which are ids and figures, never anything she typed. Most calls have none, and
-    // rendering is the largest cost of a turn, so those are remembered.
-    const plain = Object.keys(vars).length === 0;
-    if (plain) {
-      const cached = this.plainTexts.get(`${lng}\u0000${key}`);
-      if (cached !== undefined) return cached;
-    }
+    // rendering is the largest cost of a turn, so texts are remembered: by language and key, and by
+    // the variables' values for the few that have some (a count, a phone number, a contact's name).
+    let id = `${lng}\u0000${key}`;
+    for (const name in vars) id += `\u0000${name}=${vars[name]}`;
+    const cached = this.plainTexts.get(id);
+    if (cached !== undefined) return cached;
     const translated = this.i18n.t(key, { lng, ...this.figuresFor(lng), ...vars }) as string;
     const text = this.bundle.untranslated?.get(lng)?.has(key) ? `${UNTRANSLATED_MARK}${translated}` : translated;
-    if (plain) this.plainTexts.set(`${lng}\u0000${key}`, text);
+    if (this.plainTexts.size < TEXTS_MAX) this.plainTexts.set(id, text);
     return text;
   }
 
@@ -78,7 +81,7 @@ export class Translator {
     }) as string;
   }
 
-  /** Texts without variables, by language and key (bounded by the keys of the bundle). */
+  /** Texts by language, key and variables (at most TEXTS_MAX). */
   private readonly plainTexts = new Map<string, string>();
 
   /** A comma-separated word list (e.g. `command.exit.words`) as separate words; empty when the key is absent. */

@@ -169,8 +169,22 @@ export class Renderer {
     }
   }
 
+  /** Contact blocks per language and list of contacts (the same few lists in every result). */
+  private readonly contactBlocks = new Map<string, string>();
+
   /** One short block per contact: name, every way to reach it (call, WhatsApp, SMS), what it helps with. */
   contactLines(ids: readonly string[], lang: string | null): string {
+    // Made of the bundle's texts only (ids and numbers), so the same for everyone: remembered.
+    const key = `${lang}\u0000${ids.join(',')}`;
+    let block = this.contactBlocks.get(key);
+    if (block === undefined) {
+      block = this.contactLinesOf(ids, lang);
+      if (this.contactBlocks.size < 10_000) this.contactBlocks.set(key, block);
+    }
+    return block;
+  }
+
+  private contactLinesOf(ids: readonly string[], lang: string | null): string {
     return ids
       .map((id) => {
         const c = this.bundle.contacts.contacts[id];

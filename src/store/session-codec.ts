@@ -18,7 +18,28 @@ const ID = /^[A-Za-z0-9_-]+$/;
 
 export function encodeRecord(record: SessionRecord): string {
   const s = record.s;
-  const fields: unknown[] = [
+  const tail: unknown[] = [record.m ?? 0, record.k ?? 0, s.overlay ?? 0, s.campaign ?? 0];
+  let n = tail.length;
+  while (n > 0 && tail[n - 1] === 0) n--;
+  // Written as JSON.stringify would write the whole array.
+  let text = snapshotHead(s);
+  for (let i = 0; i < n; i++) text += `,${JSON.stringify(tail[i])}`;
+  return `${text}]`;
+}
+
+/**
+ * The snapshot's part of the text (up to the last change, without the closing bracket). A turn
+ * writes a record and then the same snapshot again with the ids of the messages just sent, so the
+ * part is remembered per snapshot object, and used only while every field it holds is unchanged
+ * (answers are compared as objects: a move makes new answers, it never changes them in place).
+ */
+const heads = new WeakMap<Snapshot, { head: string; of: unknown[] }>();
+
+function snapshotHead(s: Snapshot): string {
+  const of = [s.flow, s.ver, s.hash, s.step, s.answers, s.lang, s.started, s.updated];
+  const known = heads.get(s);
+  if (known && known.of.every((v, i) => v === of[i])) return known.head;
+  const json = JSON.stringify([
     FORMAT,
     s.flow,
     s.ver,
@@ -28,13 +49,10 @@ export function encodeRecord(record: SessionRecord): string {
     s.lang ?? 0,
     s.started.toString(36),
     (s.updated - s.started).toString(36),
-    record.m ?? 0,
-    record.k ?? 0,
-    s.overlay ?? 0,
-    s.campaign ?? 0,
-  ];
-  while (fields.length > 9 && fields.at(-1) === 0) fields.pop();
-  return JSON.stringify(fields);
+  ]);
+  const head = json.slice(0, -1);
+  heads.set(s, { head, of });
+  return head;
 }
 
 /** "step=choice;step=choice"; the answers as an object when an id has a character that would break that. */

@@ -48,6 +48,8 @@ describeWithRedis('anonymous counters in Redis', () => {
       'telegram',
       now,
     );
+    // Added up in this process first, written within a second (here at once).
+    await counter.flush();
     const keys = await keysUnder(inspector, prefix);
     expect(keys).toEqual([`${prefix}stats:${isoWeek(now)}`]);
     const ttl = await inspector.ttl(keys[0]!);
@@ -71,6 +73,7 @@ describeWithRedis('anonymous counters in Redis', () => {
         'whatsapp',
       );
     }
+    await counter.flush();
     const dir = mkdtempSync(join(tmpdir(), 'stats-cli-'));
     const { stdout } = await run(
       process.execPath,

@@ -170,8 +170,9 @@ describeWithRedis('privacy through the Telegram path, in Redis', () => {
       onEvent: (event, channel) => counter.recordEvent(event, channel),
     });
     await chatTheBatch(h);
-    // Counting runs after the turn: give it a moment.
-    await new Promise((r) => setTimeout(r, 200));
+    // Counting runs after the turn, and counts are written about once a second: write them now.
+    await new Promise((r) => setTimeout(r, 50));
+    await counter.flush();
 
     const keys = await keysUnder(inspector, prefix);
     const sessions = keys.filter((k) => k.startsWith(`${prefix}s:`));
