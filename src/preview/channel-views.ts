@@ -1,6 +1,8 @@
 import type { InlineKeyboardButton } from 'grammy/types';
 import { inputFromCallbackData } from '../../bots/shared/callback-data.js';
 import { renderForTelegram } from '../../bots/telegram/telegram-message.js';
+import type { GraphMessage } from '../../bots/whatsapp-cloud/graph-api.js';
+import { renderForCloud } from '../../bots/whatsapp-cloud/interactive-question.js';
 import { formatForWhatsApp, quickExitText, splitLongText } from '../../bots/whatsapp-common/format-for-whatsapp.js';
 import type { Input } from '../engine.js';
 import type { RenderedMessage } from '../render.js';
@@ -30,7 +32,7 @@ export interface ChannelViewContext {
 /**
  * How one channel shows the engine's messages on a phone. Each view calls the channel's own
  * formatting code (never a copy of it), so the preview shows what the channel sends. A new channel
- * (e.g. the WhatsApp Cloud API with its interactive buttons and lists) adds one view to CHANNEL_VIEWS.
+ * adds one view to CHANNEL_VIEWS.
  */
 export interface ChannelView {
   id: string;
@@ -66,7 +68,7 @@ function telegramButton(b: InlineKeyboardButton): PhoneButton {
  */
 export const whatsAppView: ChannelView = {
   id: 'whatsapp',
-  name: 'WhatsApp',
+  name: 'WhatsApp (Web)',
   render(messages, ctx) {
     if (messages.some((m) => m.type === 'message' && m.exit)) {
       return splitLongText(quickExitText(messages, ctx.t('exit.clear_chat'))).map((text) => ({ text, type: 'message', rows: [] }));
@@ -75,8 +77,55 @@ export const whatsAppView: ChannelView = {
   },
 };
 
+/**
+ * WhatsApp through Meta's Cloud API: a question as the interactive message the channel sends
+ * (reply buttons stacked one per row; or a list, whose rows are drawn under the body as the sheet
+ * that opens when she taps the list button, a row's description after its title), texts split as
+ * the channel splits them, and a quick exit's line telling her how to delete the chat herself.
+ */
+export const whatsAppCloudView: ChannelView = {
+  id: 'whatsapp-cloud',
+  name: 'WhatsApp (Cloud API)',
+  render(messages, ctx) {
+    if (messages.some((m) => m.type === 'message' && m.exit)) {
+      return splitLongText(quickExitText(messages, ctx.t('exit.delete_chat'))).map((text) => ({ text, type: 'message', rows: [] }));
+    }
+    return messages.flatMap((m) => renderForCloud(m, ctx.t('nav.choose')).map((g) => cloudBubble(g, m.type)));
+  },
+};
+
+/** The parts of a Cloud API interactive message the phone shows. */
+interface CloudInteractive {
+  type: 'button' | 'list';
+  body: { text: string };
+  action: {
+    button?: string;
+    buttons?: { reply: { id: string; title: string } }[];
+    sections?: { rows: { id: string; title: string; description?: string }[] }[];
+  };
+}
+
+function cloudBubble(g: GraphMessage, type: RenderedMessage['type']): PhoneBubble {
+  if (g.type === 'text') return { text: g.text.body, type, rows: [] };
+  const i = g.interactive as CloudInteractive;
+  const tap = (id: string): PhoneInput => {
+    const input = inputFromCallbackData(id);
+    return input.kind === 'choice' || input.kind === 'command' ? input : { kind: 'open' };
+  };
+  const buttons = i.action.buttons ?? [];
+  const rows = (i.action.sections ?? []).flatMap((s) => s.rows);
+  return {
+    text: i.type === 'list' && i.action.button ? `${i.body.text}\n\n[${i.action.button}]` : i.body.text,
+    type,
+    rows: [
+      ...buttons.map((b) => [{ text: b.reply.title, input: tap(b.reply.id) }]),
+      ...rows.map((r) => [{ text: r.description ? `${r.title} · ${r.description}` : r.title, input: tap(r.id) }]),
+    ],
+  };
+}
+
 /** The channels the preview can show, the first one by default. */
-export const CHANNEL_VIEWS: readonly ChannelView[] = [telegramView, whatsAppView];
+export const CHANNEL_VIEWS: readonly ChannelView[] = [telegramView, whatsAppView, whatsAppCloudView];
 
 /** The messages of one turn as every channel shows them, by channel id. */
 export function renderForChannels(messages: readonly RenderedMessage[], ctx: ChannelViewContext): Record<string, PhoneBubble[]> {

@@ -21,11 +21,43 @@ const question = (labels: string[]): Question => ({
 const ctx = { t: (key: string) => `<${key}>` };
 
 describe('the phone views of the preview', () => {
-  it('lists Telegram first, then WhatsApp', () => {
+  it('lists Telegram first, then the two WhatsApp channels', () => {
     expect(CHANNEL_VIEWS.map((v) => [v.id, v.name])).toEqual([
       ['telegram', 'Telegram'],
-      ['whatsapp', 'WhatsApp'],
+      ['whatsapp', 'WhatsApp (Web)'],
+      ['whatsapp-cloud', 'WhatsApp (Cloud API)'],
     ]);
+  });
+
+  it('WhatsApp Cloud API: short answers as reply buttons, one per row, then the help numbers; each taps its answer or command', () => {
+    const phone = renderForChannels([question(['是', '否'])], ctx);
+    expect(phone['whatsapp-cloud']).toEqual([
+      {
+        text: '你住在哪裏？\n\n隨時輸入 EXIT 離開。',
+        type: 'question',
+        rows: [
+          [{ text: '1. 是', input: { kind: 'choice', id: 'c0', step: 'room' } }],
+          [{ text: '2. 否', input: { kind: 'choice', id: 'c1', step: 'room' } }],
+          [{ text: '☎ 求助電話', input: { kind: 'command', command: 'contacts' } }],
+        ],
+      },
+    ]);
+  });
+
+  it('WhatsApp Cloud API: a long answer makes a list: its button under the body, then the rows of the sheet, help numbers and exit last', () => {
+    const long = '和我照顧的小朋友或女士同房，或者在客廳、廚房或浴室裏';
+    const phone = renderForChannels([question(['在我自己的房間', long])], ctx);
+    const [bubble] = phone['whatsapp-cloud']!;
+    expect(bubble!.text).toBe('你住在哪裏？\n\n隨時輸入 EXIT 離開。\n\n[<nav.choose>]');
+    expect(bubble!.rows.map((r) => r.map((b) => b.input))).toEqual([
+      [{ kind: 'choice', id: 'c0', step: 'room' }],
+      [{ kind: 'choice', id: 'c1', step: 'room' }],
+      [{ kind: 'command', command: 'contacts' }],
+      [{ kind: 'command', command: 'exit' }],
+    ]);
+    expect(bubble!.rows[0]![0]!.text).toBe('1. 在我自己的房間');
+    // The whole label is in the row's description, after the cut title.
+    expect(bubble!.rows[1]![0]!.text.endsWith(`· ${long}`)).toBe(true);
   });
 
   it('Telegram: the bot\'s rows (long Chinese answers one to a row), each button tapping its answer or command', () => {
@@ -68,6 +100,8 @@ describe('the phone views of the preview', () => {
   it('a quick exit on WhatsApp: one line with how to clear the chat; on Telegram the exit line alone', () => {
     const phone = renderForChannels([{ type: 'message', text: 'Chat ended.', exit: true }], ctx);
     expect(phone.whatsapp).toEqual([{ text: 'Chat ended.\n<exit.clear_chat>', type: 'message', rows: [] }]);
+    // The Cloud API cannot delete her messages: its line says how to delete the chat herself.
+    expect(phone['whatsapp-cloud']).toEqual([{ text: 'Chat ended.\n<exit.delete_chat>', type: 'message', rows: [] }]);
     expect(phone.telegram).toEqual([{ text: 'Chat ended.', type: 'message', rows: [] }]);
   });
 });
