@@ -56,10 +56,19 @@ export const telegramView: ChannelView = {
 };
 
 function telegramButton(b: InlineKeyboardButton): PhoneButton {
-  const data = 'callback_data' in b ? b.callback_data : '';
-  const input = inputFromCallbackData(data);
-  // Every button the bot builds is an answer or a command; anything else shows the question again, as on Telegram.
-  return { text: b.text, input: input.kind === 'choice' || input.kind === 'command' ? input : { kind: 'open' } };
+  return { text: b.text, input: tapInput('callback_data' in b ? b.callback_data : '') };
+}
+
+/** What tapping a button with this id does: every button the bots build is an answer or a command; anything else shows the question again, as on the phone. */
+function tapInput(data: string | undefined): PhoneInput {
+  const input = inputFromCallbackData(data ?? '');
+  return input.kind === 'choice' || input.kind === 'command' ? input : { kind: 'open' };
+}
+
+/** A quick exit on a WhatsApp channel: the exit line and that channel's line on clearing the chat, as one text. */
+function exitBubbles(messages: readonly RenderedMessage[], clearChatLine: string): PhoneBubble[] | undefined {
+  if (!messages.some((m) => m.type === 'message' && m.exit)) return undefined;
+  return splitLongText(quickExitText(messages, clearChatLine)).map((text) => ({ text, type: 'message', rows: [] }));
 }
 
 /**
@@ -69,12 +78,9 @@ function telegramButton(b: InlineKeyboardButton): PhoneButton {
 export const whatsAppView: ChannelView = {
   id: 'whatsapp',
   name: 'WhatsApp (Web)',
-  render(messages, ctx) {
-    if (messages.some((m) => m.type === 'message' && m.exit)) {
-      return splitLongText(quickExitText(messages, ctx.t('exit.clear_chat'))).map((text) => ({ text, type: 'message', rows: [] }));
-    }
-    return messages.flatMap((m) => splitLongText(formatForWhatsApp(m)).map((text) => ({ text, type: m.type, rows: [] })));
-  },
+  render: (messages, ctx) =>
+    exitBubbles(messages, ctx.t('exit.clear_chat')) ??
+    messages.flatMap((m) => splitLongText(formatForWhatsApp(m)).map((text) => ({ text, type: m.type, rows: [] }))),
 };
 
 /**
@@ -86,12 +92,9 @@ export const whatsAppView: ChannelView = {
 export const whatsAppCloudView: ChannelView = {
   id: 'whatsapp-cloud',
   name: 'WhatsApp (Cloud API)',
-  render(messages, ctx) {
-    if (messages.some((m) => m.type === 'message' && m.exit)) {
-      return splitLongText(quickExitText(messages, ctx.t('exit.delete_chat'))).map((text) => ({ text, type: 'message', rows: [] }));
-    }
-    return messages.flatMap((m) => renderForCloud(m, ctx.t('nav.choose')).map((g) => cloudBubble(g, m.type)));
-  },
+  render: (messages, ctx) =>
+    exitBubbles(messages, ctx.t('exit.delete_chat')) ??
+    messages.flatMap((m) => renderForCloud(m, ctx.t('nav.choose')).map((g) => cloudBubble(g, m.type))),
 };
 
 /** The parts of a Cloud API interactive message the phone shows. */
@@ -108,18 +111,14 @@ interface CloudInteractive {
 function cloudBubble(g: GraphMessage, type: RenderedMessage['type']): PhoneBubble {
   if (g.type === 'text') return { text: g.text.body, type, rows: [] };
   const i = g.interactive as CloudInteractive;
-  const tap = (id: string): PhoneInput => {
-    const input = inputFromCallbackData(id);
-    return input.kind === 'choice' || input.kind === 'command' ? input : { kind: 'open' };
-  };
   const buttons = i.action.buttons ?? [];
   const rows = (i.action.sections ?? []).flatMap((s) => s.rows);
   return {
     text: i.type === 'list' && i.action.button ? `${i.body.text}\n\n[${i.action.button}]` : i.body.text,
     type,
     rows: [
-      ...buttons.map((b) => [{ text: b.reply.title, input: tap(b.reply.id) }]),
-      ...rows.map((r) => [{ text: r.description ? `${r.title} · ${r.description}` : r.title, input: tap(r.id) }]),
+      ...buttons.map((b) => [{ text: b.reply.title, input: tapInput(b.reply.id) }]),
+      ...rows.map((r) => [{ text: r.description ? `${r.title} · ${r.description}` : r.title, input: tapInput(r.id) }]),
     ],
   };
 }
