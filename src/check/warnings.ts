@@ -127,6 +127,15 @@ function hasSameAsEnglishMark(locale: Locale, key: string): boolean {
   return false;
 }
 
+/**
+ * The width of a button as the channels write it (`number` is the "2. " before an answer, "" for
+ * the navigation buttons) when it is wider than a phone shows; undefined when it fits.
+ */
+export function tooWideButton(label: string, number: string): number | undefined {
+  const width = displayWidth(`${number}${label}`);
+  return width > BUTTON_BUDGET ? width : undefined;
+}
+
 /** The keys shown as questions, and those shown as buttons (answers, the language menu, navigation). */
 export function shownKeys(bundle: Bundle): { questionKeys: Set<string>; buttonKeys: Map<string, string> } {
   const questionKeys = new Set<string>();
@@ -167,8 +176,8 @@ function longTexts(bundle: Bundle): Problem[] {
         });
       }
       const number = buttonKeys.get(key);
-      const width = number === undefined ? 0 : displayWidth(`${number}${at.value}`);
-      if (width > BUTTON_BUDGET) {
+      const width = number === undefined ? undefined : tooWideButton(at.value, number);
+      if (width !== undefined) {
         problems.push({
           ...where,
           message: `the button "${key}" is ${width} characters wide${number ? ` with the "${number.trim()}" before it` : ''}; a button on a phone shows about ${BUTTON_BUDGET} (a Chinese character counts as two) and cuts the rest. Shorten it`,

@@ -6,6 +6,7 @@ import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { js2xliff, jsToXliff12, xliff12ToJs, xliff2js, type XliffJs, type XliffUnit } from 'xliff';
 import { isMap, isScalar, parseDocument, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { TWO_PER_ROW_MAX_WIDTH } from '../../bots/telegram/telegram-message.js';
+import { INTERACTIVE_LIMITS } from '../../bots/whatsapp-cloud/interactive-question.js';
 import { loadBundle, type Bundle } from '../bundle.js';
 import { checkContentRules } from '../check/content-rules.js';
 import {
@@ -14,11 +15,11 @@ import {
   readStatusNotes,
   renderStatusMarkdown,
 } from '../check/locale-status.js';
-import { displayWidth } from '../text-width.js';
 import {
   BUTTON_BUDGET,
   QUESTION_TEXT_BUDGET,
   shownKeys,
+  tooWideButton,
   TEXT_BUDGET,
   textLength,
 } from '../check/warnings.js';
@@ -37,11 +38,6 @@ import {
 /** `xliff` is XLIFF 1.2 (read by Poedit, Weblate, Crowdin, memoQ, OmegaT and most CAT tools), `xliff2` XLIFF 2.0. */
 export type ExportFormat = 'xliff' | 'xliff2' | 'csv';
 const FORMATS: readonly ExportFormat[] = ['xliff', 'xliff2', 'csv'];
-
-/** WhatsApp Cloud API limits for interactive messages (reply buttons and list messages). */
-export const WHATSAPP_BUTTON_TITLE = 20;
-export const WHATSAPP_LIST_ROW_TITLE = 24;
-export const WHATSAPP_LIST_ROW_DESCRIPTION = 72;
 
 /** The columns of the CSV file, in order. Import needs key, language, english and translation. */
 const CSV_COLUMNS = ['key', 'language', 'where', 'limit', 'status', 'english', 'translation'] as const;
@@ -70,7 +66,7 @@ export function exportRows(root: string, code: string): ExportRow[] {
       key: u.key,
       where: [places(u.key), comment].filter(Boolean).join('. '),
       limit: buttonKeys.has(u.key)
-        ? `button. Telegram: about ${BUTTON_BUDGET} characters (a Chinese character counts as 2; two buttons share a row only up to ${TWO_PER_ROW_MAX_WIDTH}). WhatsApp: reply button title ${WHATSAPP_BUTTON_TITLE}, list row title ${WHATSAPP_LIST_ROW_TITLE}, row description ${WHATSAPP_LIST_ROW_DESCRIPTION}`
+        ? `button. Telegram: about ${BUTTON_BUDGET} characters (a Chinese character counts as 2; two buttons share a row only up to ${TWO_PER_ROW_MAX_WIDTH}). WhatsApp: reply button title ${INTERACTIVE_LIMITS.buttonTitle}, list row title ${INTERACTIVE_LIMITS.rowTitle}, row description ${INTERACTIVE_LIMITS.rowDescription}`
         : questionKeys.has(u.key)
           ? `at most ${QUESTION_TEXT_BUDGET} characters (one phone screen)`
           : u.key.endsWith('.words')
@@ -397,8 +393,8 @@ export function textProblems(u: TextUnit, text: string, buttonNumber: string | u
         );
     }
   }
-  const width = buttonNumber === undefined ? 0 : displayWidth(`${buttonNumber}${text}`);
-  if (width > BUTTON_BUDGET) {
+  const width = buttonNumber === undefined ? undefined : tooWideButton(text, buttonNumber);
+  if (width !== undefined) {
     problems.push(
       `this answer button is ${width} characters wide${buttonNumber ? ` with the "${buttonNumber.trim()}" before it` : ''}; a phone shows about ${BUTTON_BUDGET} (a Chinese character counts as 2) and cuts the rest. Shorten it`,
     );
