@@ -46,27 +46,26 @@ await runMain(async () => {
     config.NODE_ENV !== 'production' ? startLiveReload({ root: PROJECT_ROOT, conversations: core.conversations }) : undefined;
 
   const channels: RunningChannel[] = [];
-  // SIGTERM or SIGINT while the channels are still starting (a deploy's restart, or Ctrl-C while
-  // Telegram cannot be reached and is retried): the channels already running are stopped, her
-  // pending exits flushed, the store closed, and the process ends with code 0. Once started, the
-  // graceful shutdown below takes over.
-  const stop: { shutdown?: (signal: string) => Promise<void>; asked?: boolean } = {};
-  const stopDuringStart = async (signal: string) => {
-    logger.info({ signal }, 'stopping while starting');
+  // One graceful stop, whenever SIGTERM or SIGINT comes: the channels running are stopped (turns in
+  // flight finish), her pending exits flushed, the store and the counts closed. While the channels
+  // are still starting (a deploy's restart, or Ctrl-C while Telegram cannot be reached and is
+  // retried), the process then ends with code 0 instead of being killed mid-start.
+  let started = false;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const whileStarting = !started;
+    logger.info({ signal }, whileStarting ? 'stopping while starting' : 'shutting down: finishing turns in flight');
     liveReload?.close();
     await Promise.allSettled(channels.map((c) => c.stop()));
     await core.conversations.flushPendingExits();
     await Promise.allSettled([store.close(), counter.close()]);
-    process.exit(0);
+    logger.info('stopped');
+    if (whileStarting) process.exit(0);
   };
-  const onSignal = (signal: string) => {
-    if (stop.shutdown) return void stop.shutdown(signal);
-    if (stop.asked) return;
-    stop.asked = true;
-    void stopDuringStart(signal);
-  };
-  const onTerm = () => onSignal('SIGTERM');
-  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => void shutdown('SIGTERM');
+  const onInt = () => void shutdown('SIGINT');
   process.once('SIGTERM', onTerm);
   process.once('SIGINT', onInt);
   const releaseSignals = () => {
@@ -109,16 +108,5 @@ await runMain(async () => {
     return;
   }
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing turns in flight');
-    liveReload?.close();
-    await Promise.allSettled(channels.map((c) => c.stop()));
-    await core.conversations.flushPendingExits();
-    await Promise.allSettled([store.close(), counter.close()]);
-    logger.info('stopped');
-  };
-  stop.shutdown = shutdown;
+  started = true;
 });
