@@ -1,4 +1,5 @@
 import type { Engine, Input, TurnEvent, TurnResult } from './engine.js';
+import { KeyedQueue } from './keyed-queue.js';
 import type { Logger } from './log.js';
 import type { RenderedMessage, Renderer } from './render.js';
 import type { MessageIdGroup, SessionRecord, SessionStore, Versioned } from './store/session-store.js';
@@ -60,7 +61,7 @@ export interface ConversationsOptions {
  * processes. If anything fails, nothing is written and the user gets the emergency contacts.
  */
 export class Conversations {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
   private readonly now: () => number;
   /**
    * Chats that asked to exit while the store failed (down, frozen, refusing writes): their session
@@ -320,12 +321,7 @@ export class Conversations {
   }
 
   private outcome(result: TurnResult, channel: string, exit: boolean, deleteMessageIds: number[]): TurnOutcome {
-    for (const event of result.events) {
-      // Counting must never break a conversation.
-      Promise.resolve()
-        .then(() => this.o.onEvent?.(event, channel))
-        .catch((err) => this.o.logger.warn({ err: errorName(err) }, 'could not count an event'));
-    }
+    if (this.o.onEvent) for (const event of result.events) this.count(this.o.onEvent, event, channel);
     return {
       lang: result.lang,
       messages: this.o.renderer.render(result.intents, result.lang),
@@ -335,6 +331,20 @@ export class Conversations {
       events: result.events,
     };
   }
+
+  /** Counting must never break a conversation: a failure, thrown or rejected, is only logged. */
+  private count(onEvent: EventSink, event: TurnEvent, channel: string): void {
+    try {
+      const counted = onEvent(event, channel);
+      if (counted) counted.catch(this.countFailed);
+    } catch (err) {
+      this.countFailed(err);
+    }
+  }
+
+  private readonly countFailed = (err: unknown): void => {
+    this.o.logger.warn({ err: errorName(err) }, 'could not count an event');
+  };
 
   private messagesField(existing: SessionRecord['m'], ids: number[]): Pick<SessionRecord, 'm'> {
     const m = this.withIds(existing, ids);
@@ -356,16 +366,7 @@ export class Conversations {
   }
 
   private serialise<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(key);
-    // Nothing queued for this chat (the usual case): start at once.
-    const run = previous ? previous.then(task, task) : task();
-    // Settles after `run`, never rejects; the chat's queue is dropped once nothing follows it.
-    const done = () => {
-      if (this.queues.get(key) === tail) this.queues.delete(key);
-    };
-    const tail: Promise<unknown> = run.then(done, done);
-    this.queues.set(key, tail);
-    return run;
+    return this.queue.run(key, task);
   }
 }
 

@@ -106,3 +106,36 @@ describe('when the store fails', () => {
     expect(out.messages.map((m) => m.text)).toEqual([translator.t('id', 'exit.done')]);
   });
 });
+
+describe('counting never breaks a conversation', () => {
+  for (const [how, onEvent] of [
+    ['throws', () => {
+      throw new Error('counter broken');
+    }],
+    ['rejects', () => Promise.reject(new Error('counter down'))],
+  ] as const) {
+    it(`when the counter ${how}, she still gets her question and her answer is kept`, async () => {
+      const store = new MemorySessionStore();
+      const warnings: string[] = [];
+      const logger = createLogger('silent');
+      logger.warn = ((_: unknown, msg: string) => void warnings.push(msg)) as typeof logger.warn;
+      const core = createCore({
+        bundle,
+        config: { SESSION_TTL_HOURS: 72, RESUME_PROMPT_MINUTES: 100_000 },
+        logger,
+        store,
+        onEvent,
+      });
+      const first = await core.conversations.handle('c', { kind: 'start', lang: 'en' }, { channel: 'telegram' });
+      expect(first.failed).toBe(false);
+      expect(first.events.length).toBeGreaterThan(0);
+      const step = (await store.read('c'))!.value.s.step;
+      const second = await core.conversations.handle('c', { kind: 'text', text: '1' }, { channel: 'telegram' });
+      expect(second.failed).toBe(false);
+      expect(second.messages.length).toBeGreaterThan(0);
+      expect((await store.read('c'))!.value.s.step).not.toBe(step);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).toContain('could not count an event');
+    });
+  }
+});

@@ -40,16 +40,19 @@ export function isEditPointless(err: unknown): boolean {
  * Runs one Telegram call. A failure is logged without identifiers and never thrown: the
  * conversation goes on (the next message may well get through). Returns undefined on failure.
  */
-export async function tryApiCall<T>(
+export function tryApiCall<T>(
   logger: Logger,
   method: string,
   call: () => Promise<T>,
   expected: (err: unknown) => boolean = () => false,
 ): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (err) {
+  const failed = (err: unknown): undefined => {
     if (!expected(err)) logger.warn({ method, ...describeApiError(err) }, 'telegram call failed');
     return undefined;
+  };
+  try {
+    return call().then(undefined, failed);
+  } catch (err) {
+    return Promise.resolve(failed(err));
   }
 }

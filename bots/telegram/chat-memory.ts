@@ -17,10 +17,8 @@ const KNOWN_PER_CHAT_MAX = 300;
  * or on another instance, it is empty, and then only what the session recorded is erased.
  */
 export class ChatMemory {
-  private readonly live = new Map<string, number>();
-  private readonly languages = new Map<string, string>();
-  private readonly unrecorded = new Map<string, [id: number, at: number][]>();
-  private readonly known = new Map<string, { ids: number[]; at: number[] }>();
+  /** One entry per chat, newest last (a turn touches one map entry, not one per kind of thing kept). */
+  private readonly chats = new Map<string, ChatEntry>();
 
   constructor(
     private readonly maxChats = 10_000,
@@ -29,38 +27,44 @@ export class ChatMemory {
 
   /** The message whose answer buttons are still live in this chat. */
   liveKeyboard(ref: string): number | undefined {
-    return this.live.get(ref);
+    return this.chats.get(ref)?.live;
   }
 
   setLiveKeyboard(ref: string, messageId: number): void {
-    bounded(this.live, ref, messageId, this.maxChats);
+    this.touch(ref).live = messageId;
   }
 
   forgetLiveKeyboard(ref: string): void {
-    this.live.delete(ref);
+    const entry = this.chats.get(ref);
+    if (entry) entry.live = undefined;
   }
 
   /** The language of her last good turn: the emergency reply uses it when the session cannot be read. */
   language(ref: string): string | undefined {
-    return this.languages.get(ref);
+    return this.chats.get(ref)?.lang;
   }
 
   setLanguage(ref: string, lang: string | null): void {
-    if (lang === null) this.languages.delete(ref);
-    else bounded(this.languages, ref, lang, this.maxChats);
+    if (lang === null) this.forgetLanguage(ref);
+    else this.touch(ref).lang = lang;
   }
 
   /** Forgets the chat's language (after an exit nothing of the conversation is kept). */
   forgetLanguage(ref: string): void {
-    this.languages.delete(ref);
+    const entry = this.chats.get(ref);
+    if (entry) entry.lang = undefined;
   }
 
   /** Ids of messages of this chat that no session holds. */
   addUnrecorded(ref: string, ids: readonly number[]): void {
     if (ids.length === 0) return;
+    const entry = this.touch(ref);
     const at = this.now();
-    const kept = [...(this.unrecorded.get(ref) ?? []), ...ids.map((id): [number, number] => [id, at])];
-    bounded(this.unrecorded, ref, kept.slice(-IDS_PER_CHAT_MAX), this.maxChats);
+    for (const id of ids) {
+      entry.unrecorded.push(id);
+      entry.unrecordedAt.push(at);
+    }
+    trimFront(entry.unrecorded, entry.unrecordedAt, entry.unrecorded.length - IDS_PER_CHAT_MAX);
   }
 
   /**
@@ -70,44 +74,73 @@ export class ChatMemory {
    */
   addKnown(ref: string, ids: readonly number[]): void {
     if (ids.length === 0) return;
+    const entry = this.touch(ref);
     const at = this.now();
     const since = at - DELETABLE_MS;
-    const old = this.known.get(ref) ?? { ids: [], at: [] };
-    const keep = old.at.findIndex((t) => t > since);
-    const entry = keep < 0 ? { ids: [], at: [] } : { ids: old.ids.slice(keep), at: old.at.slice(keep) };
+    let old = 0;
+    while (old < entry.knownAt.length && entry.knownAt[old]! <= since) old++;
+    trimFront(entry.known, entry.knownAt, old);
     for (const id of ids) {
-      entry.ids.push(id);
-      entry.at.push(at);
+      entry.known.push(id);
+      entry.knownAt.push(at);
     }
-    const over = entry.ids.length - KNOWN_PER_CHAT_MAX;
-    if (over > 0) {
-      entry.ids.splice(0, over);
-      entry.at.splice(0, over);
-    }
-    bounded(this.known, ref, entry, this.maxChats);
+    trimFront(entry.known, entry.knownAt, entry.known.length - KNOWN_PER_CHAT_MAX);
   }
 
   /** Hands over (and forgets) every id this process knows of for the chat, still deletable. */
   takeKnown(ref: string): number[] {
-    const entry = this.known.get(ref);
-    this.known.delete(ref);
-    if (!entry) return [];
+    const entry = this.chats.get(ref);
+    if (!entry || entry.known.length === 0) return [];
     const since = this.now() - DELETABLE_MS;
-    return entry.ids.filter((_, i) => entry.at[i]! > since);
+    const ids = entry.known.filter((_, i) => entry.knownAt[i]! > since);
+    entry.known = [];
+    entry.knownAt = [];
+    return ids;
   }
 
   /** Hands over (and forgets) the ids that no session holds, leaving out those too old to delete. */
   takeUnrecorded(ref: string): number[] {
-    const kept = this.unrecorded.get(ref) ?? [];
-    this.unrecorded.delete(ref);
+    const entry = this.chats.get(ref);
+    if (!entry || entry.unrecorded.length === 0) return [];
     const since = this.now() - DELETABLE_MS;
-    return kept.filter(([, at]) => at > since).map(([id]) => id);
+    const ids = entry.unrecorded.filter((_, i) => entry.unrecordedAt[i]! > since);
+    entry.unrecorded = [];
+    entry.unrecordedAt = [];
+    return ids;
+  }
+
+  /** How many chats are remembered (at most `maxChats`). */
+  get size(): number {
+    return this.chats.size;
+  }
+
+  /** The chat's entry, made the newest; the oldest chats beyond `maxChats` are forgotten. */
+  private touch(ref: string): ChatEntry {
+    let entry = this.chats.get(ref);
+    if (entry) {
+      this.chats.delete(ref);
+    } else {
+      entry = { live: undefined, lang: undefined, unrecorded: [], unrecordedAt: [], known: [], knownAt: [] };
+    }
+    this.chats.set(ref, entry);
+    while (this.chats.size > this.maxChats) this.chats.delete(this.chats.keys().next().value!);
+    return entry;
   }
 }
 
-/** Sets `key` as the newest entry, dropping the oldest beyond `max`. */
-function bounded<V>(map: Map<string, V>, key: string, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  while (map.size > max) map.delete(map.keys().next().value!);
+/** What this process keeps of one chat. Ids and the times they were added, side by side. */
+interface ChatEntry {
+  live: number | undefined;
+  lang: string | undefined;
+  unrecorded: number[];
+  unrecordedAt: number[];
+  known: number[];
+  knownAt: number[];
+}
+
+/** Drops the first `count` ids (and their times), if any. */
+function trimFront(ids: number[], at: number[], count: number): void {
+  if (count <= 0) return;
+  ids.splice(0, count);
+  at.splice(0, count);
 }

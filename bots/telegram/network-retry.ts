@@ -21,25 +21,29 @@ export const NETWORK_RETRY_DELAYS_MS: readonly number[] = [1000, 3000];
  * `getUpdates` is only logged: the long-polling runner has its own retry for it.
  */
 export function networkRetry(o: NetworkRetryOptions): Transformer {
-  return async (prev, method, payload, signal) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await prev(method, payload, signal);
-      } catch (err) {
-        if (!(err instanceof HttpError) || signal?.aborted) throw err;
-        const delay = method === 'getUpdates' ? undefined : o.delaysMs[attempt];
-        o.logger.warn(
-          { method, err: 'HttpError', attempt: attempt + 1 },
-          delay === undefined
-            ? 'telegram call failed on the network'
-            : 'telegram call failed on the network; trying again',
-        );
-        if (delay === undefined) throw err;
-        // grammY types the signal with its abort-controller shim; on Node 20 it is the built-in one.
-        await pause(delay, signal as unknown as AbortSignal | undefined);
-      }
-    }
-  };
+  // The call itself adds no step of its own: only a failure goes through the retry below.
+  const attempt = (
+    prev: Parameters<Transformer>[0],
+    method: Parameters<Transformer>[1],
+    payload: unknown,
+    signal: Parameters<Transformer>[3],
+    n: number,
+  ): ReturnType<Transformer> =>
+    prev(method, payload as never, signal).catch(async (err: unknown) => {
+      if (!(err instanceof HttpError) || signal?.aborted) throw err;
+      const delay = method === 'getUpdates' ? undefined : o.delaysMs[n];
+      o.logger.warn(
+        { method, err: 'HttpError', attempt: n + 1 },
+        delay === undefined
+          ? 'telegram call failed on the network'
+          : 'telegram call failed on the network; trying again',
+      );
+      if (delay === undefined) throw err;
+      // grammY types the signal with its abort-controller shim; on Node 20 it is the built-in one.
+      await pause(delay, signal as unknown as AbortSignal | undefined);
+      return attempt(prev, method, payload, signal, n + 1);
+    });
+  return ((prev, method, payload, signal) => attempt(prev, method, payload, signal, 0)) as Transformer;
 }
 
 function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -1,6 +1,5 @@
-import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
-import { sequentialize } from '@grammyjs/runner';
-import { Bot, GrammyError, type Api, type BotError, type Context, type Transformer } from 'grammy';
+import type { AutoRetryOptions } from '@grammyjs/auto-retry';
+import { Bot, BotError, GrammyError, type Api, type Context, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Core } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
@@ -8,11 +7,13 @@ import { errorName } from '../../src/conversation.js';
 import type { Input } from '../../src/engine.js';
 import type { Logger } from '../../src/log.js';
 import type { RenderedMessage } from '../../src/render.js';
+import { KeyedQueue } from '../../src/keyed-queue.js';
 import { chatRef } from '../../src/privacy.js';
 import { describeApiError, isEditPointless, tryApiCall } from './api-errors.js';
 import { inputFromCallbackData } from '../shared/callback-data.js';
 import { ChatMemory } from './chat-memory.js';
 import { eraseMessages } from './erase-messages.js';
+import { floodRetry } from './flood-retry.js';
 import { localeForTelegramLanguage } from './languages.js';
 import { NETWORK_RETRY_DELAYS_MS, networkRetry } from './network-retry.js';
 import { renderForTelegram, type TelegramOutgoing } from './telegram-message.js';
@@ -88,7 +89,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   // is given up: by then the reply would come too late to make sense. Network errors are retried
   // (a few times only) by networkRetry beneath: auto-retry's own network retry never gives up.
   bot.api.config.use(
-    autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...deps.retry, rethrowHttpErrors: true }),
+    floodRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...deps.retry, rethrowHttpErrors: true }),
   );
 
   const { conversations } = deps.core;
@@ -120,43 +121,67 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     }
   };
   bot.catch(onError);
-  const chats = bot.errorBoundary(onError);
-
-  // === Private chats only: the bot is never meant to talk in groups or channels; it stays silent there.
-  chats.use(async (ctx, next) => {
-    if (ctx.chat?.type === 'private') return next();
-    if (ctx.callbackQuery) await tryApiCall(logger, 'answerCallbackQuery', () => ctx.answerCallbackQuery());
-  });
 
   // One chat's updates run one after another (polling runs chats concurrently; webhooks may too).
-  chats.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
+  // Keyed by chat reference; a chat is in the queue only while one of its updates is in flight.
+  const queue = new KeyedQueue();
+
+  // One middleware for every update (each grammY layer costs promises on every message):
+  // private chats only, one chat at a time, the update routed, every error caught here.
+  bot.use((ctx) => {
+    const chat = ctx.chat;
+    // The bot is never meant to talk in groups or channels; it stays silent there.
+    if (chat?.type !== 'private') {
+      return ctx.callbackQuery
+        ? tryApiCall(logger, 'answerCallbackQuery', () => ctx.answerCallbackQuery()).then(() => {})
+        : Promise.resolve();
+    }
+    const ref = refOf(chat.id);
+    return queue.run(ref, () => route(ctx, chat.id, ref)).catch((error: unknown) => onError(new BotError(error, ctx)));
+  });
+
+  function route(ctx: Context, chatId: number, ref: string): Promise<void> {
+    if (ctx.callbackQuery) return onTap(ctx, ctx.callbackQuery, chatId, ref);
+    // Text, commands, deep links, and everything she cannot usefully send (stickers, photos...).
+    // Anything else (an edited message, a reaction, a member update) is not asked for and is ignored.
+    if (ctx.message) return onMessage(ctx, ctx.message, chatId, ref);
+    return Promise.resolve();
+  }
 
   // === Button taps
-  chats.on('callback_query', async (ctx) => {
+  async function onTap(
+    ctx: Context,
+    query: NonNullable<Context['callbackQuery']>,
+    chatId: number,
+    ref: string,
+  ): Promise<void> {
     // Always answer, first: otherwise her app shows a spinner on the button.
     await tryApiCall(logger, 'answerCallbackQuery', () => ctx.answerCallbackQuery());
-    const data = ctx.callbackQuery.data;
-    const input = inputFromCallbackData(typeof data === 'string' ? data : '');
-    const tapped = ctx.callbackQuery.message?.message_id;
-    await runTurn(ctx, ctx.chat!.id, input, typeof tapped === 'number' ? { tappedMessageId: tapped } : {});
-  });
+    const input = inputFromCallbackData(typeof query.data === 'string' ? query.data : '');
+    const tapped = query.message?.message_id;
+    await runTurn(ctx, chatId, ref, input, typeof tapped === 'number' ? { tappedMessageId: tapped } : {});
+  }
 
-  // === Messages: text, commands, deep links, and everything she cannot usefully send (stickers, photos...)
-  // Anything else (an edited message, a reaction, a member update) is not asked for and is ignored.
-  chats.on('message', async (ctx) => {
-    const input = inputFromMessage(ctx.message, locales());
+  // === Messages
+  async function onMessage(
+    ctx: Context,
+    message: NonNullable<Context['message']>,
+    chatId: number,
+    ref: string,
+  ): Promise<void> {
+    const input = inputFromMessage(message, locales());
     if (input === null) return;
-    const id = ctx.message.message_id;
-    await runTurn(ctx, ctx.chat.id, input, typeof id === 'number' ? { incomingMessageId: id } : {});
-  });
+    const id = message.message_id;
+    await runTurn(ctx, chatId, ref, input, typeof id === 'number' ? { incomingMessageId: id } : {});
+  }
 
   async function runTurn(
     ctx: Context,
     chatId: number,
+    ref: string,
     input: Input,
     opts: { incomingMessageId?: number; tappedMessageId?: number },
   ): Promise<void> {
-    const ref = refOf(chatId);
     const outcome = await conversations.handle(ref, input, {
       channel: CHANNEL,
       ...(opts.incomingMessageId !== undefined ? { incomingMessageId: opts.incomingMessageId } : {}),

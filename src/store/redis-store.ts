@@ -344,20 +344,30 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** Runs one command on the current connection with the REDIS_TIMEOUT_MS deadline. */
-  private async command<T>(operation: string, run: (client: Client) => Promise<T>): Promise<T> {
+  private command<T>(operation: string, run: (client: Client) => Promise<T>): Promise<T> {
     const client = this.client;
+    let sent: Promise<T>;
     try {
-      const result = await this.deadlines.race(run(client), this.o.timeoutMs, operation, () => this.replace(client));
-      if (this.o.clusterNodes && !this.healthy && client === this.client) this.onReady();
-      return result;
+      sent = run(client);
     } catch (err) {
-      this.afterClusterFailure(client, err);
-      throw unavailable(operation, err);
+      sent = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
+    return this.deadlines.race(sent, this.o.timeoutMs, operation, this, client);
+  }
+
+  /** A command answered in time (Deadlines calls this). */
+  answered(client: Client): void {
+    if (this.o.clusterNodes && !this.healthy && client === this.client) this.onReady();
+  }
+
+  /** A command failed or missed its deadline (Deadlines calls this): what the caller gets thrown. */
+  failed(client: Client, operation: string, err: unknown): StoreUnavailableError {
+    this.afterClusterFailure(client, err);
+    return unavailable(operation, err);
   }
 
   /** Drops a connection that stopped answering and opens a new one (retrying with back-off). */
-  private replace(stale: Client): void {
+  replace(stale: Client): void {
     if (this.closing || stale !== this.client || !this.everReady) return;
     if (this.healthy)
       this.o.logger.error(
@@ -397,14 +407,12 @@ export class RedisSessionStore implements SessionStore {
 }
 
 /** EVALSHA, sending the script with EVAL when Redis does not know it (first use, or after a restart). */
-async function runScript(client: Client, script: Script, args: { keys: string[]; arguments: string[] }): Promise<unknown> {
-  try {
-    return await client.evalSha(script.sha1, args);
-  } catch (err) {
+function runScript(client: Client, script: Script, args: { keys: string[]; arguments: string[] }): Promise<unknown> {
+  return client.evalSha(script.sha1, args).catch((err: unknown) => {
     if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-  }
-  // EVAL also puts the script in Redis's cache, so the next call goes by EVALSHA again.
-  return client.eval(script.source, args);
+    // EVAL also puts the script in Redis's cache, so the next call goes by EVALSHA again.
+    return client.eval(script.source, args);
+  });
 }
 
 /** "<version>|<record>" as stored; null for a damaged value (absent: the next write replaces it). */
@@ -418,40 +426,75 @@ function parseStored(stored: string): Versioned<SessionRecord> | null {
   }
 }
 
+/** What the deadlines report back to the store about one command. */
+interface CommandOwner {
+  answered(client: Client): void;
+  failed(client: Client, operation: string, err: unknown): StoreUnavailableError;
+  replace(client: Client): void;
+}
+
+/** One command in flight: settled once, by its answer or by its deadline. */
+class InFlight<T> {
+  done = false;
+  resolve!: (value: T) => void;
+  reject!: (err: unknown) => void;
+
+  constructor(
+    readonly at: number,
+    readonly ms: number,
+    readonly operation: string,
+    readonly owner: CommandOwner,
+    readonly client: Client,
+    private readonly pending: Set<InFlight<unknown>>,
+  ) {}
+
+  readonly onAnswer = (value: T): void => {
+    if (this.done) return;
+    this.done = true;
+    this.pending.delete(this as InFlight<unknown>);
+    this.owner.answered(this.client);
+    this.resolve(value);
+  };
+
+  readonly onError = (err: unknown): void => {
+    if (this.done) return;
+    this.done = true;
+    this.pending.delete(this as InFlight<unknown>);
+    this.reject(this.owner.failed(this.client, this.operation, err));
+  };
+
+  expire(): void {
+    if (this.done) return;
+    this.owner.replace(this.client);
+    this.onError(new StoreUnavailableError(`Redis: no answer to ${this.operation} within ${this.ms} ms`));
+  }
+}
+
 /**
  * Deadlines of commands in flight, checked by one repeating timer (a tenth of the deadline apart, so
  * a deadline is kept within 10 %) instead of a timer and a race per command: less garbage per turn.
  */
 class Deadlines {
-  private readonly pending = new Set<{ at: number; expire: () => void }>();
+  private readonly pending = new Set<InFlight<unknown>>();
   private timer: NodeJS.Timeout | undefined;
 
-  /** `promise`, or a rejection once `ms` have passed (calling `onTimeout` first). The late result is ignored. */
-  race<T>(promise: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const entry = {
-        at: Date.now() + ms,
-        expire: () => {
-          onTimeout();
-          reject(new StoreUnavailableError(`Redis: no answer to ${what} within ${ms} ms`));
-        },
-      };
-      this.pending.add(entry);
-      if (!this.timer) {
-        this.timer = setInterval(() => this.check(), Math.max(5, Math.floor(ms / 10)));
-        this.timer.unref();
-      }
-      promise.then(
-        (value) => {
-          this.pending.delete(entry);
-          resolve(value);
-        },
-        (err: unknown) => {
-          this.pending.delete(entry);
-          reject(err instanceof Error ? err : new Error(String(err)));
-        },
-      );
+  /**
+   * `promise`, or a rejection once `ms` have passed (the owner replaces the connection first). The
+   * late result is ignored. Every failure reaches the caller as the owner's StoreUnavailableError.
+   */
+  race<T>(promise: Promise<T>, ms: number, operation: string, owner: CommandOwner, client: Client): Promise<T> {
+    const entry = new InFlight<T>(Date.now() + ms, ms, operation, owner, client, this.pending);
+    const settled = new Promise<T>((resolve, reject) => {
+      entry.resolve = resolve;
+      entry.reject = reject;
     });
+    this.pending.add(entry as InFlight<unknown>);
+    if (!this.timer) {
+      this.timer = setInterval(() => this.check(), Math.max(5, Math.floor(ms / 10)));
+      this.timer.unref();
+    }
+    promise.then(entry.onAnswer, entry.onError);
+    return settled;
   }
 
   /** Stops watching (the connection is destroyed: node-redis rejects what was still in flight). */
@@ -464,10 +507,7 @@ class Deadlines {
   private check(): void {
     const now = Date.now();
     for (const entry of this.pending) {
-      if (entry.at <= now) {
-        this.pending.delete(entry);
-        entry.expire();
-      }
+      if (entry.at <= now) entry.expire();
     }
   }
 }

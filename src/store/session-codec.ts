@@ -32,38 +32,80 @@ export function encodeRecord(record: SessionRecord): string {
  * writes a record and then the same snapshot again with the ids of the messages just sent, so the
  * part is remembered per snapshot object, and used only while every field it holds is unchanged
  * (answers are compared as objects: a move makes new answers, it never changes them in place).
+ * The last few are kept in a small ring, looked up by identity: cheaper than a WeakMap, whose
+ * every insertion costs about as much as building the part again.
+ * Built by hand, as JSON.stringify would build it: every string that is an id needs no escaping.
  */
-const heads = new WeakMap<Snapshot, { head: string; of: unknown[] }>();
+interface Head {
+  head: string;
+  flow: string;
+  ver: number;
+  hash: string;
+  step: string;
+  answers: Record<string, string>;
+  lang: string | null;
+  started: number;
+  updated: number;
+}
+const RING_SIZE = 64;
+const ringOf: (Snapshot | undefined)[] = new Array<Snapshot | undefined>(RING_SIZE).fill(undefined);
+const ringHead: (Head | undefined)[] = new Array<Head | undefined>(RING_SIZE).fill(undefined);
+let ringAt = 0;
 
 function snapshotHead(s: Snapshot): string {
-  const of = [s.flow, s.ver, s.hash, s.step, s.answers, s.lang, s.started, s.updated];
-  const known = heads.get(s);
-  if (known && known.of.every((v, i) => v === of[i])) return known.head;
-  const json = JSON.stringify([
-    FORMAT,
-    s.flow,
-    s.ver,
-    s.hash,
-    s.step,
-    joinAnswers(s.answers),
-    s.lang ?? 0,
-    s.started.toString(36),
-    (s.updated - s.started).toString(36),
-  ]);
-  const head = json.slice(0, -1);
-  heads.set(s, { head, of });
+  for (let i = 0; i < RING_SIZE; i++) {
+    if (ringOf[i] === s && sameHead(ringHead[i]!, s)) return ringHead[i]!.head;
+  }
+  const head =
+    `[${FORMAT},${jsonString(s.flow)},${JSON.stringify(s.ver)},${jsonString(s.hash)},${jsonString(s.step)},` +
+    `${jsonAnswers(s.answers)},${s.lang == null ? 0 : jsonString(s.lang)},` +
+    `"${s.started.toString(36)}","${(s.updated - s.started).toString(36)}"`;
+  const { flow, ver, hash, step, answers, lang, started, updated } = s;
+  ringOf[ringAt] = s;
+  ringHead[ringAt] = { head, flow, ver, hash, step, answers, lang, started, updated };
+  ringAt = (ringAt + 1) % RING_SIZE;
   return head;
 }
 
-/** "step=choice;step=choice"; the answers as an object when an id has a character that would break that. */
-function joinAnswers(answers: Record<string, string>): string | Record<string, string> {
-  let joined = '';
+function sameHead(a: Head, b: Snapshot): boolean {
+  return (
+    a.flow === b.flow &&
+    a.ver === b.ver &&
+    a.hash === b.hash &&
+    a.step === b.step &&
+    a.answers === b.answers &&
+    a.lang === b.lang &&
+    a.started === b.started &&
+    a.updated === b.updated
+  );
+}
+
+/** Strings seen to be ids (flow, step and choice ids, language codes): a small set, checked once each. */
+const ids = new Set<string>();
+const IDS_MAX = 4096;
+
+function isId(text: string): boolean {
+  if (ids.has(text)) return true;
+  if (!ID.test(text)) return false;
+  if (ids.size >= IDS_MAX) ids.clear();
+  ids.add(text);
+  return true;
+}
+
+/** The string as JSON; an id as it is, in quotes. */
+function jsonString(text: string): string {
+  return isId(text) ? `"${text}"` : JSON.stringify(text);
+}
+
+/** "step=choice;step=choice" as JSON; the answers as a JSON object when an id has a character that would break that. */
+function jsonAnswers(answers: Record<string, string>): string {
+  const pairs: string[] = [];
   for (const k in answers) {
     const v = answers[k]!;
-    if (!ID.test(k) || !ID.test(v)) return answers;
-    joined = joined === '' ? `${k}=${v}` : `${joined};${k}=${v}`;
+    if (!isId(k) || !isId(v)) return JSON.stringify(answers);
+    pairs.push(`${k}=${v}`);
   }
-  return joined;
+  return `"${pairs.join(';')}"`;
 }
 
 /** The record kept as `text`, in this format or the one before; throws on anything else. */
