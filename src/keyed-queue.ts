@@ -11,12 +11,16 @@ export class KeyedQueue {
     const previous = this.tails.get(key);
     const run = previous ? previous.then(task, task) : task();
     // Settles after `run`, never rejects; dropped once nothing follows it.
-    const done = () => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    };
-    const tail: Promise<unknown> = run.then(done, done);
+    const tail: Promise<unknown> = run.then(
+      () => this.settled(key, tail),
+      () => this.settled(key, tail),
+    );
     this.tails.set(key, tail);
     return run;
+  }
+
+  private settled(key: string, tail: Promise<unknown>): void {
+    if (this.tails.get(key) === tail) this.tails.delete(key);
   }
 
   /** How many keys have a task in flight. */

@@ -36,6 +36,9 @@ export function isEditPointless(err: unknown): boolean {
   );
 }
 
+/** No failure is expected: every one is logged. */
+const NOTHING_EXPECTED = (): boolean => false;
+
 /**
  * Runs one Telegram call. A failure is logged without identifiers and never thrown: the
  * conversation goes on (the next message may well get through). Returns undefined on failure.
@@ -44,15 +47,16 @@ export function tryApiCall<T>(
   logger: Logger,
   method: string,
   call: () => Promise<T>,
-  expected: (err: unknown) => boolean = () => false,
+  expected: (err: unknown) => boolean = NOTHING_EXPECTED,
 ): Promise<T | undefined> {
-  const failed = (err: unknown): undefined => {
-    if (!expected(err)) logger.warn({ method, ...describeApiError(err) }, 'telegram call failed');
-    return undefined;
-  };
   try {
-    return call().then(undefined, failed);
+    return call().then(undefined, (err: unknown) => callFailed(logger, method, expected, err));
   } catch (err) {
-    return Promise.resolve(failed(err));
+    return Promise.resolve(callFailed(logger, method, expected, err));
   }
+}
+
+function callFailed(logger: Logger, method: string, expected: (err: unknown) => boolean, err: unknown): undefined {
+  if (!expected(err)) logger.warn({ method, ...describeApiError(err) }, 'telegram call failed');
+  return undefined;
 }

@@ -114,22 +114,45 @@ export class ChatMemory {
     return this.chats.size;
   }
 
-  /** The chat's entry, made the newest; the oldest chats beyond `maxChats` are forgotten. */
+  /**
+   * The chat's entry, marked as used. When more than `maxChats` are kept, the chats longest unused
+   * are forgotten: the oldest entry goes unless it was used since it last came round, in which case
+   * it moves to the back once (a "second chance"). Nearly as good as strict least-recently-used
+   * order, without moving the entry in the map at every message.
+   */
   private touch(ref: string): ChatEntry {
-    let entry = this.chats.get(ref);
+    const entry = this.chats.get(ref);
     if (entry) {
-      this.chats.delete(ref);
-    } else {
-      entry = { live: undefined, lang: undefined, unrecorded: [], unrecordedAt: [], known: [], knownAt: [] };
+      entry.used = true;
+      return entry;
     }
-    this.chats.set(ref, entry);
-    while (this.chats.size > this.maxChats) this.chats.delete(this.chats.keys().next().value!);
-    return entry;
+    const fresh: ChatEntry = {
+      used: false,
+      live: undefined,
+      lang: undefined,
+      unrecorded: [],
+      unrecordedAt: [],
+      known: [],
+      knownAt: [],
+    };
+    this.chats.set(ref, fresh);
+    // Each chat moves to the back at most once per round (the new one too), so this ends.
+    while (this.chats.size > Math.max(1, this.maxChats)) {
+      const [oldest, kept] = this.chats.entries().next().value!;
+      this.chats.delete(oldest);
+      if (kept.used || oldest === ref) {
+        kept.used = false;
+        this.chats.set(oldest, kept);
+      }
+    }
+    return fresh;
   }
 }
 
 /** What this process keeps of one chat. Ids and the times they were added, side by side. */
 interface ChatEntry {
+  /** Used since it last came round for eviction. */
+  used: boolean;
   live: number | undefined;
   lang: string | undefined;
   unrecorded: number[];

@@ -448,20 +448,20 @@ class InFlight<T> {
     private readonly pending: Set<InFlight<unknown>>,
   ) {}
 
-  readonly onAnswer = (value: T): void => {
+  onAnswer(value: T): void {
     if (this.done) return;
     this.done = true;
     this.pending.delete(this as InFlight<unknown>);
     this.owner.answered(this.client);
     this.resolve(value);
-  };
+  }
 
-  readonly onError = (err: unknown): void => {
+  onError(err: unknown): void {
     if (this.done) return;
     this.done = true;
     this.pending.delete(this as InFlight<unknown>);
     this.reject(this.owner.failed(this.client, this.operation, err));
-  };
+  }
 
   expire(): void {
     if (this.done) return;
@@ -493,7 +493,10 @@ class Deadlines {
       this.timer = setInterval(() => this.check(), Math.max(5, Math.floor(ms / 10)));
       this.timer.unref();
     }
-    promise.then(entry.onAnswer, entry.onError);
+    promise.then(
+      (value) => entry.onAnswer(value),
+      (err: unknown) => entry.onError(err),
+    );
     return settled;
   }
 

@@ -34,4 +34,22 @@ describe('what one process remembers of a chat for quick exit', () => {
     expect(m.takeKnown('x')).toEqual([]);
     expect(m.takeKnown('z')).toEqual([3]);
   });
+
+  it('forgets the chat unused longest, not one still talking, and never the one just added', () => {
+    const m = new ChatMemory(2);
+    m.setLanguage('a', 'id');
+    m.setLanguage('b', 'tl');
+    m.setLiveKeyboard('a', 5); // a is still talking
+    m.setLanguage('c', 'en');
+    expect(m.size).toBe(2);
+    expect(m.language('a')).toBe('id');
+    expect(m.language('b')).toBeUndefined();
+    expect(m.language('c')).toBe('en');
+    // Both kept chats used since: the new one still stays.
+    m.setLiveKeyboard('a', 6);
+    m.setLiveKeyboard('c', 7);
+    m.setLanguage('d', 'th');
+    expect(m.size).toBe(2);
+    expect(m.language('d')).toBe('th');
+  });
 });
