@@ -1,5 +1,6 @@
 import type { Engine, Input, TurnEvent, TurnResult } from './engine.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { addIds } from './store/session-codec.js';
 import type { Logger } from './log.js';
 import type { RenderedMessage, Renderer } from './render.js';
 import type { MessageIdGroup, SessionRecord, SessionStore, Versioned } from './store/session-store.js';
@@ -188,11 +189,14 @@ export class Conversations {
       try {
         // Right after this chat's turn, the version it wrote is almost always still the stored one.
         let current = this.lastWritten.get(chatRef) ?? (await this.o.store.read(chatRef));
+        const minute = Math.floor(this.now() / 60_000);
+        const addition = { minute, ids, ...(liveKeyboard !== undefined ? { k: liveKeyboard } : {}) };
         for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
           if (!current) return 'gone';
-          const record: SessionRecord = { ...current.value, m: this.withIds(current.value.m, ids) };
+          // Only the ids go to the store (a few bytes); this is the record it then holds.
+          const record: SessionRecord = { ...current.value, m: addIds(current.value.m, minute, ids) };
           if (liveKeyboard !== undefined) record.k = liveKeyboard;
-          const swapped = await this.o.store.swap(chatRef, record, current.version, this.o.ttlSeconds);
+          const swapped = await this.o.store.addMessageIds(chatRef, addition, current.version, this.o.ttlSeconds);
           if (swapped.written) {
             this.remember(chatRef, { value: record, version: swapped.version });
             return 'kept';
@@ -359,10 +363,7 @@ export class Conversations {
   private withIds(existing: SessionRecord['m'], ids: number[]): MessageIdGroup[] {
     const nowMin = Math.floor(this.now() / 60_000);
     const fresh = messageIdGroups(existing).filter(([at]) => (nowMin - at) * 60 < MESSAGE_ID_MAX_AGE_S);
-    if (ids.length === 0) return fresh;
-    const last = fresh.at(-1);
-    if (last && last[0] === nowMin) return [...fresh.slice(0, -1), [...last, ...ids] as MessageIdGroup];
-    return [...fresh, [nowMin, ...ids]];
+    return addIds(fresh, nowMin, ids);
   }
 
   private serialise<T>(key: string, task: () => Promise<T>): Promise<T> {

@@ -77,6 +77,7 @@ describe('when the store fails', () => {
     read: () => Promise.reject(Object.assign(new Error('connection lost'), { name: 'StoreUnavailableError' })),
     write: () => Promise.reject(new Error('connection lost')),
     swap: () => Promise.reject(new Error('connection lost')),
+    addMessageIds: () => Promise.reject(new Error('connection lost')),
     delete: () => Promise.reject(new Error('connection lost')),
     take: () => Promise.reject(new Error('connection lost')),
     claimOnce: () => Promise.reject(new Error("ECONNREFUSED")),

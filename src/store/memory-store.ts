@@ -1,4 +1,4 @@
-import { decodeRecord, encodeRecord } from './session-codec.js';
+import { decodeRecord, encodeAddition, encodeRecord, type RecordAddition } from './session-codec.js';
 import {
   firstVersion,
   type SessionRecord,
@@ -60,6 +60,26 @@ export class MemorySessionStore implements SessionStore {
     this.items.delete(key);
     this.items.set(key, { text: encodeRecord(value), version, expiresAt: this.now() + ttlSeconds * 1000 });
     while (this.items.size > this.maxSessions) this.items.delete(this.items.keys().next().value!);
+    return { written: true, version };
+  }
+
+  async addMessageIds(
+    key: string,
+    addition: RecordAddition,
+    expectedVersion: number,
+    ttlSeconds: number,
+  ): Promise<SwapResult> {
+    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
+      throw new RangeError(`every session needs a positive TTL (got ${ttlSeconds})`);
+    const item = this.live(key);
+    if (!item || item.version !== expectedVersion) return { written: false, current: this.versioned(key) };
+    const version = expectedVersion + 1;
+    this.items.delete(key);
+    this.items.set(key, {
+      text: item.text + encodeAddition(addition),
+      version,
+      expiresAt: this.now() + ttlSeconds * 1000,
+    });
     return { written: true, version };
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createClient, createCluster } from 'redis';
 import type { Logger } from '../log.js';
-import { decodeRecord, encodeRecord } from './session-codec.js';
+import { decodeRecord, encodeAddition, encodeRecord, type RecordAddition } from './session-codec.js';
 import {
   firstVersion,
   StoreUnavailableError,
@@ -94,6 +94,25 @@ redis.call('SET', KEYS[1], string.format('%d', nextVersion) .. '|' .. ARGV[2], '
 return nextVersion
 `;
 
+/**
+ * Adds a line to the record (message ids just sent; see session-codec.ts) if the version is still
+ * ARGV[1], with the TTL renewed, in one atomic step: the record itself is not sent again.
+ * KEYS[1] = session key; ARGV[1] = expected version (> 0); ARGV[2] = the line; ARGV[3] = TTL in
+ * whole seconds. Returns the new version when added; when not, what is stored (or 0 when nothing is).
+ */
+const ADD_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if not current then
+  return 0
+end
+local digits = string.match(current, '^(%d+)|')
+if not digits or tonumber(digits) ~= tonumber(ARGV[1]) then
+  return current
+end
+redis.call('SET', KEYS[1], string.format('%d', tonumber(digits) + 1) .. string.sub(current, string.len(digits) + 1) .. ARGV[2], 'EX', ARGV[3])
+return tonumber(digits) + 1
+`;
+
 /** Removes the key and hands back what it held, in one step (GETDEL needs Redis 6.2; this runs on any). */
 const TAKE_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
@@ -111,6 +130,7 @@ interface Script {
 const script = (source: string): Script => ({ source, sha1: createHash('sha1').update(source).digest('hex') });
 const SWAP = script(SWAP_SCRIPT);
 const TAKE = script(TAKE_SCRIPT);
+const ADD = script(ADD_SCRIPT);
 
 // === Reconnecting
 
@@ -221,7 +241,27 @@ export class RedisSessionStore implements SessionStore {
       // The fourth is used only when the record is created.
       arguments: [String(expectedVersion), encodeRecord(value), String(Math.ceil(ttlSeconds)), expectedVersion === 0 ? String(firstVersion()) : '0'],
     };
-    const answer = await this.command('write', (client) => runScript(client, SWAP, args));
+    return this.swapAnswer(await this.command('write', (client) => runScript(client, SWAP, args)));
+  }
+
+  async addMessageIds(
+    chatRef: string,
+    addition: RecordAddition,
+    expectedVersion: number,
+    ttlSeconds: number,
+  ): Promise<SwapResult> {
+    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
+      throw new RangeError(`every session needs a positive TTL (got ${ttlSeconds})`);
+    }
+    const args = {
+      keys: [this.keyOf(chatRef)],
+      arguments: [String(expectedVersion), encodeAddition(addition), String(Math.ceil(ttlSeconds))],
+    };
+    return this.swapAnswer(await this.command('write', (client) => runScript(client, ADD, args)));
+  }
+
+  /** What the compare-and-set scripts answer, as a SwapResult. */
+  private swapAnswer(answer: unknown): SwapResult {
     if (typeof answer === 'number') {
       return answer > 0 ? { written: true, version: answer } : { written: false, current: null };
     }

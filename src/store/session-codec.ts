@@ -12,6 +12,11 @@ import type { MessageIdGroup, SessionRecord } from './session-store.js';
  * About 40 % smaller than the record's own JSON. Records written before (a JSON object, `{"s":...}`)
  * are still read as they are, so a deploy does not end the conversations in progress; they are
  * rewritten in this form at their next turn.
+ *
+ * After a turn, the ids of the messages just sent are added without writing the record again: one
+ * line each, `\n[minute, [id, ...], live keyboard|0]`, after the record (JSON never holds a raw
+ * line break). Reading applies them in order; the next turn writes the record whole again, with
+ * them in it.
  */
 const FORMAT = 2;
 const ID = /^[A-Za-z0-9_-]+$/;
@@ -108,8 +113,47 @@ function jsonAnswers(answers: Record<string, string>): string {
   return `"${pairs.join(';')}"`;
 }
 
-/** The record kept as `text`, in this format or the one before; throws on anything else. */
+/** Message ids sent in one minute, and the message that now shows the live answer buttons. */
+export interface RecordAddition {
+  minute: number;
+  ids: readonly number[];
+  k?: number;
+}
+
+/** The line an addition is kept as, after the record (see above). */
+export function encodeAddition(a: RecordAddition): string {
+  return `\n[${a.minute},[${a.ids.join(',')}],${a.k ?? 0}]`;
+}
+
+/**
+ * The ids of an addition added to message-id groups: to the last group when it is of the same
+ * minute, else as a new group. A new array; the groups given are not changed.
+ */
+export function addIds(m: readonly MessageIdGroup[] | undefined, minute: number, ids: readonly number[]): MessageIdGroup[] {
+  const groups = m ? [...m] : [];
+  if (ids.length === 0) return groups;
+  const last = groups.at(-1);
+  if (last && last[0] === minute) groups[groups.length - 1] = [...last, ...ids];
+  else groups.push([minute, ...ids]);
+  return groups;
+}
+
+/** The record kept as `text` (with any additions after it), in this format or the one before; throws on anything else. */
 export function decodeRecord(text: string): SessionRecord {
+  const lineEnd = text.indexOf('\n');
+  if (lineEnd < 0) return decodeWhole(text);
+  const record = decodeWhole(text.slice(0, lineEnd));
+  for (const line of text.slice(lineEnd + 1).split('\n')) {
+    const [minute, ids, k] = JSON.parse(line) as [number, number[], number];
+    if (!Number.isInteger(minute) || !Array.isArray(ids) || !ids.every(Number.isInteger) || !Number.isInteger(k))
+      throw new TypeError('not a session record addition');
+    if (ids.length > 0) record.m = addIds(record.m, minute, ids);
+    if (k) record.k = k;
+  }
+  return record;
+}
+
+function decodeWhole(text: string): SessionRecord {
   const value = JSON.parse(text) as unknown;
   if (!Array.isArray(value)) {
     if (value && typeof value === 'object' && 's' in value) return value as SessionRecord; // the format before

@@ -1,4 +1,5 @@
 import type { Snapshot } from '../engine.js';
+import type { RecordAddition } from './session-codec.js';
 
 /** Ids of messages sent in one minute: `[minutes since 1970, id, id, ...]`. */
 export type MessageIdGroup = [number, ...number[]];
@@ -49,6 +50,12 @@ export interface SessionStore {
    * written, else what is stored now (so the caller retries on it without reading again).
    */
   swap(key: string, value: SessionRecord, expectedVersion: number, ttlSeconds: number): Promise<SwapResult>;
+  /**
+   * Adds message ids (and the message with the live answer buttons) to the record if its version
+   * is still `expectedVersion`, without sending the record again: a few bytes, not the whole
+   * session. The same answer as `swap`; nothing is added to a chat that has no record (she exited).
+   */
+  addMessageIds(key: string, addition: RecordAddition, expectedVersion: number, ttlSeconds: number): Promise<SwapResult>;
   /** Removes the record. Deleting a missing key is fine. */
   delete(key: string): Promise<void>;
   /** Removes the record and hands back what was stored (null: nothing), in one round trip. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/engine.js';
-import { decodeRecord, encodeRecord } from '../../src/store/session-codec.js';
+import { addIds, decodeRecord, encodeAddition, encodeRecord } from '../../src/store/session-codec.js';
 
 const snapshot = (): Snapshot => ({
   v: 1,
@@ -52,5 +52,29 @@ describe('session records as stored text', () => {
     const changed = encodeRecord({ s });
     expect(changed).toBe(encodeRecord({ s: structuredClone(s) }));
     expect(decodeRecord(changed).s).toEqual(s);
+  });
+
+  it('ids added after a turn are a short line each after the record, applied in order when read', () => {
+    const s = snapshot();
+    const whole = encodeRecord({ s, m: [[100, 1, 2]], k: 2 });
+    const line = encodeAddition({ minute: 100, ids: [3, 4], k: 4 });
+    expect(line).toBe('\n[100,[3,4],4]');
+    const later = encodeAddition({ minute: 102, ids: [5] });
+    expect(later).toBe('\n[102,[5],0]');
+    expect(decodeRecord(whole + line + later)).toEqual({ s, m: [[100, 1, 2, 3, 4], [102, 5]], k: 4 });
+    // A record with no ids yet, and an addition with only the live keyboard.
+    expect(decodeRecord(encodeRecord({ s }) + encodeAddition({ minute: 7, ids: [], k: 9 }))).toEqual({ s, k: 9 });
+    // A damaged line is not read as ids.
+    expect(() => decodeRecord(whole + '\n[100,["x"],0]')).toThrow(TypeError);
+    expect(() => decodeRecord(whole + '\n{}')).toThrow();
+  });
+
+  it('addIds joins the last group of the same minute, else starts one, and never changes what it is given', () => {
+    const m: [number, ...number[]][] = [[100, 1], [101, 2]];
+    expect(addIds(m, 101, [3])).toEqual([[100, 1], [101, 2, 3]]);
+    expect(addIds(m, 102, [4])).toEqual([[100, 1], [101, 2], [102, 4]]);
+    expect(addIds(undefined, 5, [6])).toEqual([[5, 6]]);
+    expect(addIds(m, 103, [])).toEqual(m);
+    expect(m).toEqual([[100, 1], [101, 2]]);
   });
 });

@@ -126,6 +126,45 @@ export function describeSessionStoreContract(
       expect(await store.swap(freshRef(), sampleRecord(), 5, TTL)).toEqual({ written: false, current: null });
     });
 
+    it('addMessageIds: adds the ids sent (and the live keyboard) in one small write; the record reads back with them, exactly', async () => {
+      const ref = freshRef();
+      const created = await store.swap(ref, sampleRecord({ step: 'a' }, [[29_000_000, 10, 11]]), 0, TTL);
+      if (!created.written) throw new Error('not created');
+      // Same minute: the ids join the last group; a later minute: a group of its own.
+      const first = await store.addMessageIds(ref, { minute: 29_000_000, ids: [12, 13], k: 13 }, created.version, TTL);
+      expect(first).toEqual({ written: true, version: created.version + 1 });
+      const second = await store.addMessageIds(ref, { minute: 29_000_002, ids: [14] }, created.version + 1, TTL);
+      expect(second).toEqual({ written: true, version: created.version + 2 });
+      const read = await store.read(ref);
+      expect(read).toEqual({
+        value: { ...sampleRecord({ step: 'a' }, [[29_000_000, 10, 11, 12, 13], [29_000_002, 14]]), k: 13 },
+        version: created.version + 2,
+      });
+      // Only the keyboard (nothing sent that could be deleted): the ids stay as they were.
+      await store.addMessageIds(ref, { minute: 29_000_003, ids: [], k: 20 }, created.version + 2, TTL);
+      expect((await store.read(ref))?.value).toEqual({ ...read!.value, k: 20 });
+      // The next whole write replaces the additions with the record it is given.
+      const whole = sampleRecord({ step: 'b' }, [[29_000_003, 21]]);
+      expect(await store.swap(ref, whole, created.version + 3, TTL)).toEqual({ written: true, version: created.version + 4 });
+      expect((await store.read(ref))?.value).toEqual(whole);
+    });
+
+    it('addMessageIds: refused on a moved version (hands back what is stored) and on a chat with no record (she exited)', async () => {
+      const ref = freshRef();
+      const created = await store.swap(ref, sampleRecord({ step: 'a' }), 0, TTL);
+      if (!created.written) throw new Error('not created');
+      await store.swap(ref, sampleRecord({ step: 'moved' }), created.version, TTL);
+      expect(await store.addMessageIds(ref, { minute: 1, ids: [5] }, created.version, TTL)).toEqual({
+        written: false,
+        current: { value: sampleRecord({ step: 'moved' }), version: created.version + 1 },
+      });
+      expect((await store.read(ref))?.value.m).toBeUndefined();
+      const gone = freshRef();
+      expect(await store.addMessageIds(gone, { minute: 1, ids: [5] }, 0, TTL)).toEqual({ written: false, current: null });
+      expect(await store.addMessageIds(gone, { minute: 1, ids: [5] }, 7, TTL)).toEqual({ written: false, current: null });
+      expect(await store.read(gone)).toBeNull();
+    });
+
     it('take: removes the record and hands back what it held; nothing for a missing chat', async () => {
       const ref = freshRef();
       const record = sampleRecord({ step: 'taken' }, [[1001, 1_795_500_000]]);
@@ -223,6 +262,18 @@ export function describeSessionStoreContract(
       await store.write(ref, sampleRecord({ step: 'b' }), (await store.read(ref))!.version, 1);
       await subject.elapse(0.6);
       expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'b' } } });
+      await subject.elapse(0.6);
+      expect(await store.read(ref)).toBeNull();
+    });
+
+    it('renews the TTL when ids are added too (every write sets it)', async () => {
+      const ref = freshRef();
+      await store.write(ref, sampleRecord({ step: 'a' }), 0, 1);
+      await subject.elapse(0.6);
+      const added = await store.addMessageIds(ref, { minute: 1, ids: [9] }, (await store.read(ref))!.version, 1);
+      expect(added.written).toBe(true);
+      await subject.elapse(0.6);
+      expect((await store.read(ref))?.value.m).toEqual([[1, 9]]);
       await subject.elapse(0.6);
       expect(await store.read(ref)).toBeNull();
     });
