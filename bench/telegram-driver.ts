@@ -14,8 +14,18 @@ export const BENCH_BOT_INFO: UserFromGetMe = {
   has_main_web_app: false,
 } as UserFromGetMe;
 
-/** The last inline keyboard each chat was sent: its message id and its buttons' data. */
-export type LastKeyboards = Map<number, { messageId: number; data: string[] }>;
+/** An answer button ("c|step|choice"), read once when the keyboard is sent. */
+export interface AnswerButton {
+  data: string;
+  step: string;
+  choice: string;
+}
+
+/**
+ * The last inline keyboard each chat was sent: its message id, its buttons' data, and its answer
+ * buttons already taken apart (so the simulated workers cost the measurement little).
+ */
+export type LastKeyboards = Map<number, { messageId: number; data: string[]; answers: AnswerButton[] }>;
 
 /** What went out for the updates handled so far. */
 export interface CallCounts {
@@ -47,7 +57,19 @@ export function captureApi(): { transformer: Transformer; keyboards: LastKeyboar
       const messageId = nextId++;
       const rows = p.reply_markup?.inline_keyboard;
       if (rows && rows.length > 0 && p.chat_id !== undefined) {
-        keyboards.set(p.chat_id, { messageId, data: rows.flat().map((b) => b.callback_data ?? '') });
+        const data: string[] = [];
+        const answers: AnswerButton[] = [];
+        for (const row of rows) {
+          for (const b of row) {
+            const d = b.callback_data ?? '';
+            data.push(d);
+            if (d.startsWith('c|')) {
+              const [, step = '', choice = ''] = d.split('|');
+              answers.push({ data: d, step, choice });
+            }
+          }
+        }
+        keyboards.set(p.chat_id, { messageId, data, answers });
       }
       return {
         ok: true,
@@ -154,19 +176,18 @@ export class SimulatedWorker {
       return textUpdate(this.chatId, '/start en-bench');
     }
     const shown = keyboards.get(this.chatId);
-    const buttons = (shown?.data ?? []).filter((d) => d.startsWith('c|'));
+    const buttons = shown?.answers ?? [];
     if (!shown || buttons.length === 0) return null;
     const on = shown.messageId;
-    const [, step, first] = buttons[0]!.split('|');
+    const step = buttons[0]!.step;
     if (step === 'result' || !step) {
       this.done = true;
       return null;
     }
     if (step.includes('!urgent!'))
-      return tapUpdate(this.chatId, buttons.find((b) => b.endsWith('|continue')) ?? buttons[0]!, on);
+      return tapUpdate(this.chatId, (buttons.find((b) => b.choice === 'continue') ?? buttons[0]!).data, on);
     const pick = this.random() < 0.75 ? buttons[0]! : buttons[Math.floor(this.random() * buttons.length)]!;
-    const choice = pick.split('|')[2]!;
-    this.sent.set(step, choice ?? first!);
-    return tapUpdate(this.chatId, pick, on);
+    this.sent.set(step, pick.choice);
+    return tapUpdate(this.chatId, pick.data, on);
   }
 }
