@@ -392,7 +392,7 @@ export class RedisSessionStore implements SessionStore {
     } catch (err) {
       sent = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    return this.deadlines.race(sent, this.o.timeoutMs, operation, this, client);
+    return this.deadlines.watch(sent, this.o.timeoutMs, operation, this, client);
   }
 
   /** A command answered in time (Deadlines calls this). */
@@ -470,74 +470,53 @@ function parseStored(stored: string): Versioned<SessionRecord> | null {
 interface CommandOwner {
   answered(client: Client): void;
   failed(client: Client, operation: string, err: unknown): StoreUnavailableError;
+  /** Drops a connection that stopped answering: node-redis then rejects every command still on it. */
   replace(client: Client): void;
 }
 
-/** One command in flight: settled once, by its answer or by its deadline. */
-class InFlight<T> {
-  done = false;
-  resolve!: (value: T) => void;
-  reject!: (err: unknown) => void;
-
-  constructor(
-    readonly at: number,
-    readonly ms: number,
-    readonly operation: string,
-    readonly owner: CommandOwner,
-    readonly client: Client,
-    private readonly pending: Set<InFlight<unknown>>,
-  ) {}
-
-  onAnswer(value: T): void {
-    if (this.done) return;
-    this.done = true;
-    this.pending.delete(this as InFlight<unknown>);
-    this.owner.answered(this.client);
-    this.resolve(value);
-  }
-
-  onError(err: unknown): void {
-    if (this.done) return;
-    this.done = true;
-    this.pending.delete(this as InFlight<unknown>);
-    this.reject(this.owner.failed(this.client, this.operation, err));
-  }
-
-  expire(): void {
-    if (this.done) return;
-    this.owner.replace(this.client);
-    this.onError(new StoreUnavailableError(`Redis: no answer to ${this.operation} within ${this.ms} ms`));
-  }
+/** One command in flight. */
+interface InFlight {
+  at: number;
+  client: Client;
+  owner: CommandOwner;
+  /** Set when its deadline passed: its failure is then reported as "no answer in time". */
+  expired: boolean;
 }
 
 /**
  * Deadlines of commands in flight, checked by one repeating timer (a tenth of the deadline apart, so
  * a deadline is kept within 10 %) instead of a timer and a race per command: less garbage per turn.
+ * A command past its deadline has its connection dropped: node-redis rejects every command still
+ * waiting on a destroyed connection, so the command's own promise fails then, and no second
+ * promise per command is needed to race it.
  */
 class Deadlines {
-  private readonly pending = new Set<InFlight<unknown>>();
+  private readonly pending = new Set<InFlight>();
   private timer: NodeJS.Timeout | undefined;
 
-  /**
-   * `promise`, or a rejection once `ms` have passed (the owner replaces the connection first). The
-   * late result is ignored. Every failure reaches the caller as the owner's StoreUnavailableError.
-   */
-  race<T>(promise: Promise<T>, ms: number, operation: string, owner: CommandOwner, client: Client): Promise<T> {
-    const entry = new InFlight<T>(Date.now() + ms, ms, operation, owner, client, this.pending);
-    const settled = new Promise<T>((resolve, reject) => {
-      entry.resolve = resolve;
-      entry.reject = reject;
-    });
-    this.pending.add(entry as InFlight<unknown>);
+  /** `promise`, failing as the owner's StoreUnavailableError (after `ms`: its connection is dropped). */
+  watch<T>(promise: Promise<T>, ms: number, operation: string, owner: CommandOwner, client: Client): Promise<T> {
+    const entry: InFlight = { at: Date.now() + ms, client, owner, expired: false };
+    this.pending.add(entry);
     if (!this.timer) {
       this.timer = setInterval(() => this.check(), Math.max(5, Math.floor(ms / 10)));
       this.timer.unref();
     }
-    promise.then(
-      (value) => entry.onAnswer(value),
-      (err: unknown) => entry.onError(err),
+    return promise.then(
+      (value) => {
+        this.pending.delete(entry);
+        owner.answered(client);
+        return value;
+      },
+      (err: unknown) => {
+        this.pending.delete(entry);
+        throw owner.failed(
+          client,
+          operation,
+          entry.expired ? new StoreUnavailableError(`Redis: no answer to ${operation} within ${ms} ms`) : err,
+        );
+      },
     );
-    return settled;
   }
 
   /** Stops watching (the connection is destroyed: node-redis rejects what was still in flight). */
@@ -550,7 +529,9 @@ class Deadlines {
   private check(): void {
     const now = Date.now();
     for (const entry of this.pending) {
-      if (entry.at <= now) entry.expire();
+      if (entry.at > now || entry.expired) continue;
+      entry.expired = true;
+      entry.owner.replace(entry.client);
     }
   }
 }
