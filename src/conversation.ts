@@ -178,6 +178,25 @@ export class Conversations {
   }
 
   /**
+   * Runs `task` as the only work on this chat in this process: other turns, recorded ids and the
+   * background wipe after an exit wait for it. A channel that must also keep its own sending in
+   * order (Telegram) runs a whole update this way and, inside it, uses `handleExclusive` and
+   * `rememberMessagesExclusive`, which do not queue again.
+   */
+  exclusive<T>(chatRef: string, task: () => Promise<T>): Promise<T> {
+    return this.serialise(chatRef, task);
+  }
+
+  /** `handle`, for a caller inside `exclusive(chatRef, ...)`. */
+  handleExclusive(
+    chatRef: string,
+    input: Input,
+    opts: { channel: string; incomingMessageId?: number; langHint?: string | null },
+  ): Promise<TurnOutcome> {
+    return this.runTurn(chatRef, input, opts);
+  }
+
+  /**
    * Adds the ids of messages the bot just sent, so quick exit can delete them, and (Telegram) the
    * message whose answer buttons are now live, so the next turn removes them on any instance. Resolves to
    * `'gone'` when the chat has no session any more (she exited meanwhile, perhaps through another
@@ -185,31 +204,39 @@ export class Conversations {
    */
   rememberMessages(chatRef: string, ids: number[], liveKeyboard?: number): Promise<'kept' | 'gone' | 'failed'> {
     if (ids.length === 0 && liveKeyboard === undefined) return Promise.resolve('kept');
-    return this.serialise(chatRef, async () => {
-      try {
-        // Right after this chat's turn, the version it wrote is almost always still the stored one.
-        let current = this.lastWritten.get(chatRef) ?? (await this.o.store.read(chatRef));
-        const minute = Math.floor(this.now() / 60_000);
-        const addition = { minute, ids, ...(liveKeyboard !== undefined ? { k: liveKeyboard } : {}) };
-        for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-          if (!current) return 'gone';
-          // Only the ids go to the store (a few bytes); this is the record it then holds.
-          const record: SessionRecord = { ...current.value, m: addIds(current.value.m, minute, ids) };
-          if (liveKeyboard !== undefined) record.k = liveKeyboard;
-          const swapped = await this.o.store.addMessageIds(chatRef, addition, current.version, this.o.ttlSeconds);
-          if (swapped.written) {
-            this.remember(chatRef, { value: record, version: swapped.version });
-            return 'kept';
-          }
-          current = swapped.current;
-          this.remember(chatRef, current);
+    return this.serialise(chatRef, () => this.rememberMessagesExclusive(chatRef, ids, liveKeyboard));
+  }
+
+  /** `rememberMessages`, for a caller inside `exclusive(chatRef, ...)`. */
+  async rememberMessagesExclusive(
+    chatRef: string,
+    ids: number[],
+    liveKeyboard?: number,
+  ): Promise<'kept' | 'gone' | 'failed'> {
+    if (ids.length === 0 && liveKeyboard === undefined) return 'kept';
+    try {
+      // Right after this chat's turn, the version it wrote is almost always still the stored one.
+      let current = this.lastWritten.get(chatRef) ?? (await this.o.store.read(chatRef));
+      const minute = Math.floor(this.now() / 60_000);
+      const addition = { minute, ids, ...(liveKeyboard !== undefined ? { k: liveKeyboard } : {}) };
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+        if (!current) return 'gone';
+        // Only the ids go to the store (a few bytes); this is the record it then holds.
+        const record: SessionRecord = { ...current.value, m: addIds(current.value.m, minute, ids) };
+        if (liveKeyboard !== undefined) record.k = liveKeyboard;
+        const swapped = await this.o.store.addMessageIds(chatRef, addition, current.version, this.o.ttlSeconds);
+        if (swapped.written) {
+          this.remember(chatRef, { value: record, version: swapped.version });
+          return 'kept';
         }
-      } catch (err) {
-        this.lastWritten.delete(chatRef);
-        this.o.logger.warn({ err: errorName(err) }, 'could not remember message ids');
+        current = swapped.current;
+        this.remember(chatRef, current);
       }
-      return 'failed';
-    });
+    } catch (err) {
+      this.lastWritten.delete(chatRef);
+      this.o.logger.warn({ err: errorName(err) }, 'could not remember message ids');
+    }
+    return 'failed';
   }
 
   /** Keeps (or, for null, forgets) the chat's session as last seen in the store, newest last. */

@@ -7,7 +7,6 @@ import { errorName } from '../../src/conversation.js';
 import type { Input } from '../../src/engine.js';
 import type { Logger } from '../../src/log.js';
 import type { RenderedMessage } from '../../src/render.js';
-import { KeyedQueue } from '../../src/keyed-queue.js';
 import { chatRef } from '../../src/privacy.js';
 import { describeApiError, isEditPointless, tryApiCall } from './api-errors.js';
 import { inputFromCallbackData } from '../shared/callback-data.js';
@@ -122,10 +121,6 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   };
   bot.catch(onError);
 
-  // One chat's updates run one after another (polling runs chats concurrently; webhooks may too).
-  // Keyed by chat reference; a chat is in the queue only while one of its updates is in flight.
-  const queue = new KeyedQueue();
-
   // One middleware for every update (each grammY layer costs promises on every message):
   // private chats only, one chat at a time, the update routed, every error caught here.
   bot.use((ctx) => {
@@ -136,8 +131,12 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
         ? tryApiCall(logger, 'answerCallbackQuery', () => ctx.answerCallbackQuery()).then(() => {})
         : Promise.resolve();
     }
+    // One chat's updates run one after another, sending included (polling runs chats concurrently;
+    // webhooks may too): the whole update holds the chat in the core.
     const ref = refOf(chat.id);
-    return queue.run(ref, () => route(ctx, chat.id, ref)).catch((error: unknown) => onError(new BotError(error, ctx)));
+    return conversations
+      .exclusive(ref, () => route(ctx, chat.id, ref))
+      .catch((error: unknown) => onError(new BotError(error, ctx)));
   });
 
   function route(ctx: Context, chatId: number, ref: string): Promise<void> {
@@ -182,7 +181,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     input: Input,
     opts: { incomingMessageId?: number; tappedMessageId?: number },
   ): Promise<void> {
-    const outcome = await conversations.handle(ref, input, {
+    const outcome = await conversations.handleExclusive(ref, input, {
       channel: CHANNEL,
       ...(opts.incomingMessageId !== undefined ? { incomingMessageId: opts.incomingMessageId } : {}),
       langHint: langHint(ctx, ref),
@@ -238,7 +237,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     if (reply.withKeyboard !== undefined) memory.setLiveKeyboard(ref, reply.withKeyboard);
     const ids = [...memory.takeUnrecorded(ref), ...sent];
     memory.addKnown(ref, [...(opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : []), ...sent]);
-    const remembered = await conversations.rememberMessages(ref, ids, reply.withKeyboard);
+    const remembered = await conversations.rememberMessagesExclusive(ref, ids, reply.withKeyboard);
     // She exited meanwhile (through another instance): no later exit will erase these, so now.
     if (remembered === 'gone') await eraseMessages(ctx.api, chatId, ids, logger);
     // The store failed: this process keeps them, so that her next exit here erases them.

@@ -79,8 +79,8 @@ async function chatTheBatch(h: TelegramHarness): Promise<void> {
     error_code: 403,
     description: `Forbidden: bot was blocked by the user ${PEOPLE[0]!.id}`,
   });
-  const original = h.core.conversations.handle.bind(h.core.conversations);
-  vi.spyOn(h.core.conversations, 'handle')
+  const original = h.core.conversations.handleExclusive.bind(h.core.conversations);
+  vi.spyOn(h.core.conversations, 'handleExclusive')
     .mockImplementationOnce(async () => {
       throw new Error(`boom for ${PEOPLE[1]!.first_name} ${PEOPLE[1]!.id}`);
     })

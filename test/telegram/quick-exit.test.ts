@@ -217,7 +217,7 @@ describe('quick exit leaves at most one neutral line', () => {
     const h = new TelegramHarness({ locales: ['en'] });
     const user = newUser();
     await chatABit(h, user, 'en');
-    vi.spyOn(h.core.conversations, 'handle').mockRejectedValueOnce(new TypeError('boom'));
+    vi.spyOn(h.core.conversations, 'handleExclusive').mockRejectedValueOnce(new TypeError('boom'));
     await h.say(user, 'hello');
     expect(h.sentTexts(user.id).at(-1)).toContain(h.t('en', 'error.sorry'));
     await h.say(user, 'exit');

@@ -474,7 +474,7 @@ describe('when Telegram or the core fails', () => {
   it('an unexpected error inside the bot is caught (bot.catch): logged without identifiers, and she gets "sorry" with the contacts', async () => {
     const h = new TelegramHarness({ locales: [...LANGS] });
     const user = newUser({ language_code: 'id' });
-    vi.spyOn(h.core.conversations, 'handle').mockRejectedValueOnce(new TypeError(`bad ${user.id}`));
+    vi.spyOn(h.core.conversations, 'handleExclusive').mockRejectedValueOnce(new TypeError(`bad ${user.id}`));
     await h.say(user, 'halo');
     const sent = h.sentTexts(user.id);
     expect(sent).toHaveLength(1);

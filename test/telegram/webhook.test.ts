@@ -15,7 +15,7 @@ afterEach(async () => {
 
 /** The bot behind a real HTTP server on 127.0.0.1. */
 async function webhook(h = new TelegramHarness({ locales: ['en', 'id'] })) {
-  const handle = vi.spyOn(h.core.conversations, 'handle');
+  const handle = vi.spyOn(h.core.conversations, 'handleExclusive');
   const server = new WebhookServer({
     path: PATH,
     secretToken: WEBHOOK_SECRET,
@@ -38,8 +38,8 @@ async function webhook(h = new TelegramHarness({ locales: ['en', 'id'] })) {
 
 /** Makes every turn take `ms` longer, as a slow Redis would. */
 function slowTurns(h: TelegramHarness, ms: number, order: string[] = []) {
-  const original = h.core.conversations.handle.bind(h.core.conversations);
-  return vi.spyOn(h.core.conversations, 'handle').mockImplementation(async (...args) => {
+  const original = h.core.conversations.handleExclusive.bind(h.core.conversations);
+  return vi.spyOn(h.core.conversations, 'handleExclusive').mockImplementation(async (...args) => {
     const input = args[1];
     const label = input.kind === 'text' ? input.text : input.kind;
     order.push(`start ${label}`);
