@@ -1,9 +1,9 @@
 import type { Engine, Input, TurnEvent, TurnResult } from './engine.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { addIds } from './store/session-codec.js';
+import { addIds, CHANGE_LINES_MAX, snapshotChange, type RecordChange } from './store/session-codec.js';
 import type { Logger } from './log.js';
 import type { RenderedMessage, Renderer } from './render.js';
-import type { MessageIdGroup, SessionRecord, SessionStore, Versioned } from './store/session-store.js';
+import type { MessageIdGroup, SessionRecord, SessionStore, SwapResult, Versioned } from './store/session-store.js';
 
 /** Telegram can delete messages for 48 hours; ids older than that are useless and are dropped. */
 export const MESSAGE_ID_MAX_AGE_S = 48 * 3600;
@@ -79,7 +79,7 @@ export class Conversations {
    * back what it holds and the turn runs again on that; a turn that writes nothing reads the version
    * first. Bounded: the chats written longest ago are forgotten first.
    */
-  private readonly lastWritten = new Map<string, Versioned<SessionRecord>>();
+  private readonly lastWritten = new Map<string, Known>();
   private readonly lastWrittenMax: number;
 
   constructor(private readonly o: ConversationsOptions) {
@@ -216,17 +216,24 @@ export class Conversations {
     if (ids.length === 0 && liveKeyboard === undefined) return 'kept';
     try {
       // Right after this chat's turn, the version it wrote is almost always still the stored one.
-      let current = this.lastWritten.get(chatRef) ?? (await this.o.store.read(chatRef));
+      let current: Known | Versioned<SessionRecord> | null =
+        this.lastWritten.get(chatRef) ?? (await this.o.store.read(chatRef));
       const minute = Math.floor(this.now() / 60_000);
-      const addition = { minute, ids, ...(liveKeyboard !== undefined ? { k: liveKeyboard } : {}) };
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         if (!current) return 'gone';
-        // Only the ids go to the store (a few bytes); this is the record it then holds.
-        const record: SessionRecord = { ...current.value, m: addIds(current.value.m, minute, ids) };
+        // As a line of a few bytes (the ids), or whole when the record has enough lines already.
+        const asLine: boolean = linesOf(current) < CHANGE_LINES_MAX;
+        const record: SessionRecord = {
+          ...current.value,
+          m: asLine ? addIds(current.value.m, minute, ids) : this.withIds(current.value.m, ids),
+        };
         if (liveKeyboard !== undefined) record.k = liveKeyboard;
-        const swapped = await this.o.store.addMessageIds(chatRef, addition, current.version, this.o.ttlSeconds);
+        const change: RecordChange = { ids: { minute, ids }, ...(liveKeyboard !== undefined ? { k: liveKeyboard } : {}) };
+        const swapped: SwapResult = asLine
+          ? await this.o.store.amend(chatRef, change, current.version, this.o.ttlSeconds)
+          : await this.o.store.swap(chatRef, record, current.version, this.o.ttlSeconds);
         if (swapped.written) {
-          this.remember(chatRef, { value: record, version: swapped.version });
+          this.remember(chatRef, { value: record, version: swapped.version }, asLine ? linesOf(current) + 1 : 0);
           return 'kept';
         }
         current = swapped.current;
@@ -239,11 +246,15 @@ export class Conversations {
     return 'failed';
   }
 
-  /** Keeps (or, for null, forgets) the chat's session as last seen in the store, newest last. */
-  private remember(chatRef: string, current: Versioned<SessionRecord> | null): void {
+  /**
+   * Keeps (or, for null, forgets) the chat's session as last seen in the store, newest last, with
+   * the number of change lines stored after it (unknown for a record read: as many as allowed, so
+   * the next write is whole).
+   */
+  private remember(chatRef: string, current: Versioned<SessionRecord> | null, lines: number = CHANGE_LINES_MAX): void {
     this.lastWritten.delete(chatRef);
     if (!current || this.lastWrittenMax === 0) return;
-    this.lastWritten.set(chatRef, current);
+    this.lastWritten.set(chatRef, { value: current.value, version: current.version, lines });
     if (this.lastWritten.size > this.lastWrittenMax) this.lastWritten.delete(this.lastWritten.keys().next().value!);
   }
 
@@ -258,7 +269,7 @@ export class Conversations {
       // conversation (her old session is never read again).
       const afterExit = this.pendingExits.has(chatRef) && !(await this.wipeAfterExit(chatRef));
       // The session as last written here (checked by the compare-and-set), else as stored now.
-      let current: Versioned<SessionRecord> | null | undefined = afterExit ? null : this.lastWritten.get(chatRef);
+      let current: Known | Versioned<SessionRecord> | null | undefined = afterExit ? null : this.lastWritten.get(chatRef);
       let checked = current === undefined;
       if (current === undefined) current = await this.o.store.read(chatRef);
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
@@ -294,9 +305,13 @@ export class Conversations {
         }
         // The live keyboard is not carried over: the channel removes it now and records the next one.
         const record: SessionRecord = { s: result.snapshot, ...this.messagesField(current?.value.m, ids) };
-        const swapped = await this.o.store.swap(chatRef, record, current?.version ?? 0, this.o.ttlSeconds);
+        // What changed, as a line of a few dozen bytes, when it can be one; else the record whole.
+        const change: RecordChange | null = current ? this.changeOf(current, record, ids) : null;
+        const swapped: SwapResult = change
+          ? await this.o.store.amend(chatRef, change, current!.version, this.o.ttlSeconds)
+          : await this.o.store.swap(chatRef, record, current?.version ?? 0, this.o.ttlSeconds);
         if (swapped.written) {
-          this.remember(chatRef, { value: record, version: swapped.version });
+          this.remember(chatRef, { value: record, version: swapped.version }, change ? linesOf(current!) + 1 : 0);
           return { ...this.outcome(result, opts.channel, false, []), ...live };
         }
         // Another instance handled a message of this chat meanwhile: run the turn again on its result.
@@ -377,6 +392,22 @@ export class Conversations {
     this.o.logger.warn({ err: errorName(err) }, 'could not count an event');
   };
 
+  /**
+   * The turn's write as a change line: the snapshot's moves, her message's id, the live keyboard
+   * gone. Null when it must be whole: too many lines already, a change a line cannot say, or ids
+   * old enough to forget (only a whole write drops them).
+   */
+  private changeOf(current: Known | Versioned<SessionRecord>, record: SessionRecord, ids: number[]): RecordChange | null {
+    if (linesOf(current) >= CHANGE_LINES_MAX) return null;
+    const nowMin = Math.floor(this.now() / 60_000);
+    if (current.value.m?.some(([at]) => (nowMin - at) * 60 >= MESSAGE_ID_MAX_AGE_S)) return null;
+    const change = snapshotChange(current.value.s, record.s);
+    if (!change) return null;
+    if (ids.length > 0) change.ids = { minute: nowMin, ids };
+    if (current.value.k !== undefined) change.k = null;
+    return change;
+  }
+
   private messagesField(existing: SessionRecord['m'], ids: number[]): Pick<SessionRecord, 'm'> {
     const m = this.withIds(existing, ids);
     return m.length > 0 ? { m } : {};
@@ -396,6 +427,16 @@ export class Conversations {
   private serialise<T>(key: string, task: () => Promise<T>): Promise<T> {
     return this.queue.run(key, task);
   }
+}
+
+/** A chat's session as this process last wrote or read it, and the change lines stored after it. */
+interface Known extends Versioned<SessionRecord> {
+  lines: number;
+}
+
+/** Change lines after a record: unknown (as many as allowed) for one read from the store. */
+function linesOf(current: Known | Versioned<SessionRecord>): number {
+  return 'lines' in current ? (current as Known).lines : CHANGE_LINES_MAX;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { decodeRecord, encodeAddition, encodeRecord, type RecordAddition } from './session-codec.js';
+import { decodeRecord, encodeChange, encodeRecord, type RecordChange } from './session-codec.js';
 import {
   firstVersion,
   type SessionRecord,
@@ -63,9 +63,9 @@ export class MemorySessionStore implements SessionStore {
     return { written: true, version };
   }
 
-  async addMessageIds(
+  async amend(
     key: string,
-    addition: RecordAddition,
+    change: RecordChange,
     expectedVersion: number,
     ttlSeconds: number,
   ): Promise<SwapResult> {
@@ -76,7 +76,7 @@ export class MemorySessionStore implements SessionStore {
     const version = expectedVersion + 1;
     this.items.delete(key);
     this.items.set(key, {
-      text: item.text + encodeAddition(addition),
+      text: item.text + encodeChange(change),
       version,
       expiresAt: this.now() + ttlSeconds * 1000,
     });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createClient, createCluster } from 'redis';
 import type { Logger } from '../log.js';
-import { decodeRecord, encodeAddition, encodeRecord, type RecordAddition } from './session-codec.js';
+import { decodeRecord, encodeChange, encodeRecord, type RecordChange } from './session-codec.js';
 import {
   firstVersion,
   StoreUnavailableError,
@@ -95,7 +95,7 @@ return nextVersion
 `;
 
 /**
- * Adds a line to the record (message ids just sent; see session-codec.ts) if the version is still
+ * Adds a change line to the record (see session-codec.ts) if the version is still
  * ARGV[1], with the TTL renewed, in one atomic step: the record itself is not sent again.
  * KEYS[1] = session key; ARGV[1] = expected version (> 0); ARGV[2] = the line; ARGV[3] = TTL in
  * whole seconds. Returns the new version when added; when not, what is stored (or 0 when nothing is).
@@ -244,9 +244,9 @@ export class RedisSessionStore implements SessionStore {
     return this.swapAnswer(await this.command('write', (client) => runScript(client, SWAP, args)));
   }
 
-  async addMessageIds(
+  async amend(
     chatRef: string,
-    addition: RecordAddition,
+    change: RecordChange,
     expectedVersion: number,
     ttlSeconds: number,
   ): Promise<SwapResult> {
@@ -255,7 +255,7 @@ export class RedisSessionStore implements SessionStore {
     }
     const args = {
       keys: [this.keyOf(chatRef)],
-      arguments: [String(expectedVersion), encodeAddition(addition), String(Math.ceil(ttlSeconds))],
+      arguments: [String(expectedVersion), encodeChange(change), String(Math.ceil(ttlSeconds))],
     };
     return this.swapAnswer(await this.command('write', (client) => runScript(client, ADD, args)));
   }

@@ -13,10 +13,17 @@ import type { MessageIdGroup, SessionRecord } from './session-store.js';
  * are still read as they are, so a deploy does not end the conversations in progress; they are
  * rewritten in this form at their next turn.
  *
- * After a turn, the ids of the messages just sent are added without writing the record again: one
- * line each, `\n[minute, [id, ...], live keyboard|0]`, after the record (JSON never holds a raw
- * line break). Reading applies them in order; the next turn writes the record whole again, with
- * them in it.
+ * Between whole writes, a change is added as one short line after the record (JSON never holds a
+ * raw line break), so that a turn sends a few dozen bytes, not the whole session:
+ *
+ *   \n<field> <field> ...    fields: s<step>  a<step>=<choice>  u<updated, base 36>
+ *                                   l<lang> (l alone: none)  o<overlay> (o alone: none)
+ *                                   c (campaign dropped)  m<minute>,<id>,<id>...  k<id> (k alone: none)
+ *
+ * Reading applies the lines in order. Every value in a line is an id (letters, digits, "_", "-"),
+ * so a space never appears inside one; a change that cannot be written so (a new flow, answers
+ * dropped, old message ids to forget) is a whole write instead, and so is every change once a
+ * record has CHANGE_LINES_MAX lines, which keeps a session well under 1 KB.
  */
 const FORMAT = 2;
 const ID = /^[A-Za-z0-9_-]+$/;
@@ -32,56 +39,13 @@ export function encodeRecord(record: SessionRecord): string {
   return `${text}]`;
 }
 
-/**
- * The snapshot's part of the text (up to the last change, without the closing bracket). A turn
- * writes a record and then the same snapshot again with the ids of the messages just sent, so the
- * part is remembered per snapshot object, and used only while every field it holds is unchanged
- * (answers are compared as objects: a move makes new answers, it never changes them in place).
- * The last few are kept in a small ring, looked up by identity: cheaper than a WeakMap, whose
- * every insertion costs about as much as building the part again.
- * Built by hand, as JSON.stringify would build it: every string that is an id needs no escaping.
- */
-interface Head {
-  head: string;
-  flow: string;
-  ver: number;
-  hash: string;
-  step: string;
-  answers: Record<string, string>;
-  lang: string | null;
-  started: number;
-  updated: number;
-}
-const RING_SIZE = 64;
-const ringOf: (Snapshot | undefined)[] = new Array<Snapshot | undefined>(RING_SIZE).fill(undefined);
-const ringHead: (Head | undefined)[] = new Array<Head | undefined>(RING_SIZE).fill(undefined);
-let ringAt = 0;
-
+/** The snapshot's part of the text (up to the last change, without the closing bracket). */
 function snapshotHead(s: Snapshot): string {
-  for (let i = 0; i < RING_SIZE; i++) {
-    if (ringOf[i] === s && sameHead(ringHead[i]!, s)) return ringHead[i]!.head;
-  }
-  const head =
+  // Built by hand, as JSON.stringify would build it: every string that is an id needs no escaping.
+  return (
     `[${FORMAT},${jsonString(s.flow)},${JSON.stringify(s.ver)},${jsonString(s.hash)},${jsonString(s.step)},` +
     `${jsonAnswers(s.answers)},${s.lang == null ? 0 : jsonString(s.lang)},` +
-    `"${s.started.toString(36)}","${(s.updated - s.started).toString(36)}"`;
-  const { flow, ver, hash, step, answers, lang, started, updated } = s;
-  ringOf[ringAt] = s;
-  ringHead[ringAt] = { head, flow, ver, hash, step, answers, lang, started, updated };
-  ringAt = (ringAt + 1) % RING_SIZE;
-  return head;
-}
-
-function sameHead(a: Head, b: Snapshot): boolean {
-  return (
-    a.flow === b.flow &&
-    a.ver === b.ver &&
-    a.hash === b.hash &&
-    a.step === b.step &&
-    a.answers === b.answers &&
-    a.lang === b.lang &&
-    a.started === b.started &&
-    a.updated === b.updated
+    `"${s.started.toString(36)}","${(s.updated - s.started).toString(36)}"`
   );
 }
 
@@ -113,21 +77,86 @@ function jsonAnswers(answers: Record<string, string>): string {
   return `"${pairs.join(';')}"`;
 }
 
-/** Message ids sent in one minute, and the message that now shows the live answer buttons. */
-export interface RecordAddition {
-  minute: number;
-  ids: readonly number[];
-  k?: number;
+/** A record with this many change lines or more is written whole at its next change. */
+export const CHANGE_LINES_MAX = 8;
+
+/**
+ * A change to a stored record, written as one line (see above). Only what changed is given:
+ * snapshot fields, answers added or changed (never removed), message ids to add, the live keyboard.
+ */
+export interface RecordChange {
+  step?: string;
+  answers?: Record<string, string>;
+  updated?: number;
+  /** The language now (null: none). */
+  lang?: string | null;
+  /** The overlay now (null: none any more). */
+  overlay?: Snapshot['overlay'] | null;
+  /** The campaign code is dropped (once counted). */
+  dropCampaign?: true;
+  /** Message ids sent in `minute`, to add. */
+  ids?: { minute: number; ids: readonly number[] };
+  /** The message that now shows the live answer buttons (null: none). */
+  k?: number | null;
 }
 
-/** The line an addition is kept as, after the record (see above). */
-export function encodeAddition(a: RecordAddition): string {
-  return `\n[${a.minute},[${a.ids.join(',')}],${a.k ?? 0}]`;
+/** The line a change is kept as (with the line break before it). */
+export function encodeChange(change: RecordChange): string {
+  let line = '\n';
+  const add = (field: string) => {
+    line += line.length > 1 ? ` ${field}` : field;
+  };
+  if (change.step !== undefined) add(`s${change.step}`);
+  if (change.answers) for (const k in change.answers) add(`a${k}=${change.answers[k]}`);
+  if (change.updated !== undefined) add(`u${change.updated.toString(36)}`);
+  if (change.lang !== undefined) add(`l${change.lang ?? ''}`);
+  if (change.overlay !== undefined) add(`o${change.overlay ?? ''}`);
+  if (change.dropCampaign) add('c');
+  if (change.ids && change.ids.ids.length > 0) add(`m${change.ids.minute},${change.ids.ids.join(',')}`);
+  if (change.k !== undefined) add(`k${change.k ?? ''}`);
+  return line;
 }
 
 /**
- * The ids of an addition added to message-id groups: to the last group when it is of the same
- * minute, else as a new group. A new array; the groups given are not changed.
+ * How `after` differs from `before` as a line-sized change of its snapshot, or null when it cannot
+ * be one (another flow or start, answers dropped, a value that is not an id): then write it whole.
+ */
+export function snapshotChange(before: Snapshot, after: Snapshot): RecordChange | null {
+  if (after.flow !== before.flow || after.ver !== before.ver || after.hash !== before.hash) return null;
+  if (after.started !== before.started || after.v !== before.v) return null;
+  if (after.campaign !== undefined && after.campaign !== before.campaign) return null;
+  const change: RecordChange = {};
+  if (after.step !== before.step) {
+    if (!isId(after.step)) return null;
+    change.step = after.step;
+  }
+  if (after.answers !== before.answers) {
+    let kept = 0;
+    let changed: Record<string, string> | undefined;
+    for (const k in after.answers) {
+      const v = after.answers[k]!;
+      if (k in before.answers) kept++;
+      if (before.answers[k] === v) continue;
+      if (!isId(k) || !isId(v)) return null;
+      (changed ??= {})[k] = v;
+    }
+    // An answer dropped (a restart): not a change a line can say.
+    if (kept !== Object.keys(before.answers).length) return null;
+    if (changed) change.answers = changed;
+  }
+  if (after.updated !== before.updated) change.updated = after.updated;
+  if (after.lang !== before.lang) {
+    if (after.lang !== null && !isId(after.lang)) return null;
+    change.lang = after.lang;
+  }
+  if (after.overlay !== before.overlay) change.overlay = after.overlay ?? null;
+  if (before.campaign !== undefined && after.campaign === undefined) change.dropCampaign = true;
+  return change;
+}
+
+/**
+ * The ids added to message-id groups: to the last group when it is of the same minute, else as a
+ * new group. A new array; the groups given are not changed.
  */
 export function addIds(m: readonly MessageIdGroup[] | undefined, minute: number, ids: readonly number[]): MessageIdGroup[] {
   const groups = m ? [...m] : [];
@@ -138,17 +167,91 @@ export function addIds(m: readonly MessageIdGroup[] | undefined, minute: number,
   return groups;
 }
 
-/** The record kept as `text` (with any additions after it), in this format or the one before; throws on anything else. */
+/** The record with one change applied (a new object; the record given is not changed). */
+export function applyChange(record: SessionRecord, change: RecordChange): SessionRecord {
+  const s: Snapshot = { ...record.s };
+  if (change.step !== undefined) s.step = change.step;
+  if (change.answers) s.answers = { ...s.answers, ...change.answers };
+  if (change.updated !== undefined) s.updated = change.updated;
+  if (change.lang !== undefined) s.lang = change.lang;
+  if (change.overlay === null) delete s.overlay;
+  else if (change.overlay !== undefined) s.overlay = change.overlay;
+  if (change.dropCampaign) delete s.campaign;
+  const next: SessionRecord = { s };
+  const m = change.ids ? addIds(record.m, change.ids.minute, change.ids.ids) : record.m;
+  if (m && m.length > 0) next.m = m;
+  const k = change.k === undefined ? record.k : change.k;
+  if (k !== null && k !== undefined) next.k = k;
+  return next;
+}
+
+/** A change line (without its line break) read back; throws on anything that is not one. */
+function decodeChange(line: string): RecordChange {
+  const change: RecordChange = {};
+  for (const field of line.split(' ')) {
+    const value = field.slice(1);
+    switch (field[0]) {
+      case 's':
+        change.step = idOf(value);
+        break;
+      case 'a': {
+        const at = value.indexOf('=');
+        if (at <= 0) throw new TypeError('not a session record change');
+        (change.answers ??= {})[idOf(value.slice(0, at))] = idOf(value.slice(at + 1));
+        break;
+      }
+      case 'u':
+        change.updated = wholeNumber(parseInt(value, 36));
+        break;
+      case 'l':
+        change.lang = value === '' ? null : idOf(value);
+        break;
+      case 'o':
+        change.overlay = value === '' ? null : (idOf(value) as Snapshot['overlay']);
+        break;
+      case 'c':
+        change.dropCampaign = true;
+        break;
+      case 'm': {
+        const [minute, ...ids] = value.split(',').map((n) => wholeNumber(Number(n)));
+        change.ids = { minute: minute!, ids };
+        break;
+      }
+      case 'k':
+        change.k = value === '' ? null : wholeNumber(Number(value));
+        break;
+      default:
+        throw new TypeError('not a session record change');
+    }
+  }
+  return change;
+}
+
+function idOf(text: string): string {
+  if (!isId(text)) throw new TypeError('not a session record change');
+  return text;
+}
+
+function wholeNumber(n: number): number {
+  if (!Number.isSafeInteger(n)) throw new TypeError('not a session record change');
+  return n;
+}
+
+/** How many change lines follow the whole record in `text`. */
+export function changeLines(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) n++;
+  return n;
+}
+
+/** The record kept as `text` (with any change lines after it), in this format or the one before; throws on anything else. */
 export function decodeRecord(text: string): SessionRecord {
   const lineEnd = text.indexOf('\n');
   if (lineEnd < 0) return decodeWhole(text);
-  const record = decodeWhole(text.slice(0, lineEnd));
+  let record = decodeWhole(text.slice(0, lineEnd));
   for (const line of text.slice(lineEnd + 1).split('\n')) {
-    const [minute, ids, k] = JSON.parse(line) as [number, number[], number];
-    if (!Number.isInteger(minute) || !Array.isArray(ids) || !ids.every(Number.isInteger) || !Number.isInteger(k))
-      throw new TypeError('not a session record addition');
-    if (ids.length > 0) record.m = addIds(record.m, minute, ids);
-    if (k) record.k = k;
+    // An empty line is a write that changed nothing (it renewed the TTL).
+    if (line !== '') record = applyChange(record, decodeChange(line));
   }
   return record;
 }

@@ -1,5 +1,5 @@
 import type { Snapshot } from '../engine.js';
-import type { RecordAddition } from './session-codec.js';
+import type { RecordChange } from './session-codec.js';
 
 /** Ids of messages sent in one minute: `[minutes since 1970, id, id, ...]`. */
 export type MessageIdGroup = [number, ...number[]];
@@ -51,11 +51,11 @@ export interface SessionStore {
    */
   swap(key: string, value: SessionRecord, expectedVersion: number, ttlSeconds: number): Promise<SwapResult>;
   /**
-   * Adds message ids (and the message with the live answer buttons) to the record if its version
-   * is still `expectedVersion`, without sending the record again: a few bytes, not the whole
-   * session. The same answer as `swap`; nothing is added to a chat that has no record (she exited).
+   * Adds a change to the record (a turn's moves, the ids of messages just sent) if its version is
+   * still `expectedVersion`, without sending the record again: a line of a few dozen bytes (see
+   * session-codec.ts). The same answer as `swap`; nothing is changed for a chat that has no record.
    */
-  addMessageIds(key: string, addition: RecordAddition, expectedVersion: number, ttlSeconds: number): Promise<SwapResult>;
+  amend(key: string, change: RecordChange, expectedVersion: number, ttlSeconds: number): Promise<SwapResult>;
   /** Removes the record. Deleting a missing key is fine. */
   delete(key: string): Promise<void>;
   /** Removes the record and hands back what was stored (null: nothing), in one round trip. */

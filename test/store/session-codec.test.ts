@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/engine.js';
-import { addIds, decodeRecord, encodeAddition, encodeRecord } from '../../src/store/session-codec.js';
+import { addIds, applyChange, decodeRecord, encodeChange, encodeRecord, snapshotChange } from '../../src/store/session-codec.js';
 
 const snapshot = (): Snapshot => ({
   v: 1,
@@ -54,19 +54,40 @@ describe('session records as stored text', () => {
     expect(decodeRecord(changed).s).toEqual(s);
   });
 
-  it('ids added after a turn are a short line each after the record, applied in order when read', () => {
+  it('a change is one short line after the record, applied in order when read', () => {
     const s = snapshot();
     const whole = encodeRecord({ s, m: [[100, 1, 2]], k: 2 });
-    const line = encodeAddition({ minute: 100, ids: [3, 4], k: 4 });
-    expect(line).toBe('\n[100,[3,4],4]');
-    const later = encodeAddition({ minute: 102, ids: [5] });
-    expect(later).toBe('\n[102,[5],0]');
-    expect(decodeRecord(whole + line + later)).toEqual({ s, m: [[100, 1, 2, 3, 4], [102, 5]], k: 4 });
-    // A record with no ids yet, and an addition with only the live keyboard.
-    expect(decodeRecord(encodeRecord({ s }) + encodeAddition({ minute: 7, ids: [], k: 9 }))).toEqual({ s, k: 9 });
-    // A damaged line is not read as ids.
-    expect(() => decodeRecord(whole + '\n[100,["x"],0]')).toThrow(TypeError);
-    expect(() => decodeRecord(whole + '\n{}')).toThrow();
+    const ids = encodeChange({ ids: { minute: 100, ids: [3, 4] }, k: 4 });
+    expect(ids).toBe('\nm100,3,4 k4');
+    const turn = encodeChange({ step: 'salary', answers: { passport: 'kept' }, updated: s.updated + 36, ids: { minute: 102, ids: [5] }, k: null });
+    expect(turn).toBe(`\nssalary apassport=kept u${(s.updated + 36).toString(36)} m102,5 k`);
+    expect(decodeRecord(whole + ids + turn)).toEqual({
+      s: { ...s, step: 'salary', answers: { ...s.answers, passport: 'kept' }, updated: s.updated + 36 },
+      m: [[100, 1, 2, 3, 4], [102, 5]],
+    });
+    // A record with no ids yet; a change with only the live keyboard; a write that changed nothing.
+    expect(decodeRecord(encodeRecord({ s }) + encodeChange({ k: 9 }) + encodeChange({}))).toEqual({ s, k: 9 });
+    // A damaged line is not read as a change.
+    for (const bad of ['\nm100,x', '\nz1', '\na=kept', '\nsstep with space', '\nu', '\n{"s":1}'])
+      expect(() => decodeRecord(whole + bad), bad).toThrow(TypeError);
+  });
+
+  it('snapshotChange says what a move changed, and nothing a line cannot say', () => {
+    const before = snapshot();
+    before.answers = { language: 'en' };
+    const after = { ...before, step: 'salary', answers: { language: 'en', passport: 'kept' }, updated: before.updated + 5 };
+    const change = snapshotChange(before, after)!;
+    expect(change).toEqual({ step: 'salary', answers: { passport: 'kept' }, updated: before.updated + 5 });
+    expect(applyChange({ s: before }, change)).toEqual({ s: after });
+    // A restart (answers dropped, a new start), another flow, a value that is not an id: written whole.
+    expect(snapshotChange(before, { ...after, answers: {} })).toBeNull();
+    expect(snapshotChange(before, { ...after, started: after.started + 1 })).toBeNull();
+    expect(snapshotChange(before, { ...after, hash: 'other' })).toBeNull();
+    expect(snapshotChange(before, { ...after, answers: { language: 'en', passport: 'a b' } })).toBeNull();
+    expect(snapshotChange(before, { ...after, campaign: 'new' })).toBeNull();
+    // Dropping the campaign, changing an answer: lines can say it.
+    const withCampaign = { ...before, campaign: 'leaflet-1' };
+    expect(snapshotChange(withCampaign, { ...before, answers: { language: 'id' } })).toEqual({ answers: { language: 'id' }, dropCampaign: true });
   });
 
   it('addIds joins the last group of the same minute, else starts one, and never changes what it is given', () => {

@@ -126,14 +126,14 @@ export function describeSessionStoreContract(
       expect(await store.swap(freshRef(), sampleRecord(), 5, TTL)).toEqual({ written: false, current: null });
     });
 
-    it('addMessageIds: adds the ids sent (and the live keyboard) in one small write; the record reads back with them, exactly', async () => {
+    it('amend: adds a change (ids sent, the live keyboard) in one small write; the record reads back with it, exactly', async () => {
       const ref = freshRef();
       const created = await store.swap(ref, sampleRecord({ step: 'a' }, [[29_000_000, 10, 11]]), 0, TTL);
       if (!created.written) throw new Error('not created');
       // Same minute: the ids join the last group; a later minute: a group of its own.
-      const first = await store.addMessageIds(ref, { minute: 29_000_000, ids: [12, 13], k: 13 }, created.version, TTL);
+      const first = await store.amend(ref, { ids: { minute: 29_000_000, ids: [12, 13] }, k: 13 }, created.version, TTL);
       expect(first).toEqual({ written: true, version: created.version + 1 });
-      const second = await store.addMessageIds(ref, { minute: 29_000_002, ids: [14] }, created.version + 1, TTL);
+      const second = await store.amend(ref, { ids: { minute: 29_000_002, ids: [14] } }, created.version + 1, TTL);
       expect(second).toEqual({ written: true, version: created.version + 2 });
       const read = await store.read(ref);
       expect(read).toEqual({
@@ -141,7 +141,7 @@ export function describeSessionStoreContract(
         version: created.version + 2,
       });
       // Only the keyboard (nothing sent that could be deleted): the ids stay as they were.
-      await store.addMessageIds(ref, { minute: 29_000_003, ids: [], k: 20 }, created.version + 2, TTL);
+      await store.amend(ref, { ids: { minute: 29_000_003, ids: [] }, k: 20 }, created.version + 2, TTL);
       expect((await store.read(ref))?.value).toEqual({ ...read!.value, k: 20 });
       // The next whole write replaces the additions with the record it is given.
       const whole = sampleRecord({ step: 'b' }, [[29_000_003, 21]]);
@@ -149,20 +149,43 @@ export function describeSessionStoreContract(
       expect((await store.read(ref))?.value).toEqual(whole);
     });
 
-    it('addMessageIds: refused on a moved version (hands back what is stored) and on a chat with no record (she exited)', async () => {
+    it('amend: refused on a moved version (hands back what is stored) and on a chat with no record (she exited)', async () => {
       const ref = freshRef();
       const created = await store.swap(ref, sampleRecord({ step: 'a' }), 0, TTL);
       if (!created.written) throw new Error('not created');
       await store.swap(ref, sampleRecord({ step: 'moved' }), created.version, TTL);
-      expect(await store.addMessageIds(ref, { minute: 1, ids: [5] }, created.version, TTL)).toEqual({
+      expect(await store.amend(ref, { ids: { minute: 1, ids: [5] } }, created.version, TTL)).toEqual({
         written: false,
         current: { value: sampleRecord({ step: 'moved' }), version: created.version + 1 },
       });
       expect((await store.read(ref))?.value.m).toBeUndefined();
       const gone = freshRef();
-      expect(await store.addMessageIds(gone, { minute: 1, ids: [5] }, 0, TTL)).toEqual({ written: false, current: null });
-      expect(await store.addMessageIds(gone, { minute: 1, ids: [5] }, 7, TTL)).toEqual({ written: false, current: null });
+      expect(await store.amend(gone, { ids: { minute: 1, ids: [5] } }, 0, TTL)).toEqual({ written: false, current: null });
+      expect(await store.amend(gone, { ids: { minute: 1, ids: [5] } }, 7, TTL)).toEqual({ written: false, current: null });
       expect(await store.read(gone)).toBeNull();
+    });
+
+    it("amend: a turn's moves as a line (step, answers, time, language, overlay, campaign dropped, live keyboard gone) read back exactly", async () => {
+      const ref = freshRef();
+      const before = { ...sampleRecord({ step: 'a', overlay: 'resume', campaign: 'leaflet-1' }, [[29_000_000, 10]]), k: 10 };
+      const created = await store.swap(ref, before, 0, TTL);
+      if (!created.written) throw new Error('not created');
+      const later = before.s.updated + 65_000;
+      const moved = await store.amend(
+        ref,
+        { step: 'b', answers: { passport: 'kept', employer_type: 'family' }, updated: later, lang: 'id', overlay: null, dropCampaign: true, ids: { minute: 29_000_001, ids: [11] }, k: null },
+        created.version,
+        TTL,
+      );
+      expect(moved).toEqual({ written: true, version: created.version + 1 });
+      const { overlay: _o, campaign: _c, ...rest } = before.s;
+      expect((await store.read(ref))?.value).toEqual({
+        s: { ...rest, step: 'b', answers: { employer_type: 'family', passport: 'kept' }, updated: later, lang: 'id' },
+        m: [[29_000_000, 10], [29_000_001, 11]],
+      });
+      // The overlay comes back, the language goes: both said in a line too.
+      await store.amend(ref, { overlay: 'language', lang: null }, created.version + 1, TTL);
+      expect((await store.read(ref))?.value.s).toMatchObject({ overlay: 'language', lang: null, step: 'b' });
     });
 
     it('take: removes the record and hands back what it held; nothing for a missing chat', async () => {
@@ -270,7 +293,7 @@ export function describeSessionStoreContract(
       const ref = freshRef();
       await store.write(ref, sampleRecord({ step: 'a' }), 0, 1);
       await subject.elapse(0.6);
-      const added = await store.addMessageIds(ref, { minute: 1, ids: [9] }, (await store.read(ref))!.version, 1);
+      const added = await store.amend(ref, { ids: { minute: 1, ids: [9] } }, (await store.read(ref))!.version, 1);
       expect(added.written).toBe(true);
       await subject.elapse(0.6);
       expect((await store.read(ref))?.value.m).toEqual([[1, 9]]);

@@ -4,7 +4,7 @@ import { createCore, type Core } from '../../src/app.js';
 import type { EventSink } from '../../src/conversation.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { MemorySessionStore } from '../../src/store/memory-store.js';
-import type { RecordAddition } from '../../src/store/session-codec.js';
+import { applyChange, type RecordChange } from '../../src/store/session-codec.js';
 import type { SessionRecord, SessionStore, SwapResult, Versioned } from '../../src/store/session-store.js';
 import { createTelegramBot } from '../../bots/telegram/telegram-bot.js';
 import { BOT_INFO, buttons, FakeTelegram, type FakeUser } from './fake-telegram.js';
@@ -48,16 +48,14 @@ export class RecordingStore implements SessionStore {
       return { written: true, version: (await this.inner.read(key))!.version };
     return { written: false, current: await this.inner.read(key) };
   }
-  /** Goes through `read` (see `swap`); what is added is recorded as written too. */
-  async addMessageIds(
-    key: string,
-    addition: RecordAddition,
-    expectedVersion: number,
-    ttlSeconds: number,
-  ): Promise<SwapResult> {
-    await this.read(key);
-    this.written.push(JSON.stringify(addition));
-    return this.inner.addMessageIds(key, addition, expectedVersion, ttlSeconds);
+  /**
+   * Goes through `read` and `write` (see `swap`): the change is applied here and written whole, so
+   * a failing write fails this way too. The stores' own change lines are tested in test/store.
+   */
+  async amend(key: string, change: RecordChange, expectedVersion: number, ttlSeconds: number): Promise<SwapResult> {
+    const current = await this.read(key);
+    if (!current || current.version !== expectedVersion) return { written: false, current };
+    return this.swap(key, applyChange(current.value, change), expectedVersion, ttlSeconds);
   }
   async delete(key: string): Promise<void> {
     return this.inner.delete(key);
