@@ -289,7 +289,6 @@ export class Conversations {
           const ended = taken?.version === current?.version ? result : this.o.engine.turn(taken?.value.s ?? null, input, this.now());
           return this.outcome(ended, opts.channel, true, toDelete);
         }
-        const live = current?.value.k !== undefined ? { liveKeyboard: current.value.k } : {};
         if (!result.changed && ids.length === 0 && current) {
           if (!checked) {
             // Nothing to write, so no compare-and-set to catch another instance's write: read.
@@ -301,7 +300,7 @@ export class Conversations {
               continue;
             }
           }
-          return { ...this.outcome(result, opts.channel, false, []), ...live };
+          return this.outcome(result, opts.channel, false, [], current.value.k);
         }
         // The live keyboard is not carried over: the channel removes it now and records the next one.
         const record: SessionRecord = { s: result.snapshot, ...this.messagesField(current?.value.m, ids) };
@@ -312,7 +311,7 @@ export class Conversations {
           : await this.o.store.swap(chatRef, record, current?.version ?? 0, this.o.ttlSeconds);
         if (swapped.written) {
           this.remember(chatRef, { value: record, version: swapped.version }, change ? linesOf(current!) + 1 : 0);
-          return { ...this.outcome(result, opts.channel, false, []), ...live };
+          return this.outcome(result, opts.channel, false, [], current?.value.k);
         }
         // Another instance handled a message of this chat meanwhile: run the turn again on its result.
         current = swapped.current;
@@ -366,9 +365,15 @@ export class Conversations {
     }
   }
 
-  private outcome(result: TurnResult, channel: string, exit: boolean, deleteMessageIds: number[]): TurnOutcome {
+  private outcome(
+    result: TurnResult,
+    channel: string,
+    exit: boolean,
+    deleteMessageIds: number[],
+    liveKeyboard?: number,
+  ): TurnOutcome {
     if (this.o.onEvent) for (const event of result.events) this.count(this.o.onEvent, event, channel);
-    return {
+    const outcome: TurnOutcome = {
       lang: result.lang,
       messages: this.o.renderer.render(result.intents, result.lang),
       exit,
@@ -376,6 +381,9 @@ export class Conversations {
       failed: false,
       events: result.events,
     };
+    // The message whose answer buttons were live before this turn (kept in the session).
+    if (liveKeyboard !== undefined) outcome.liveKeyboard = liveKeyboard;
+    return outcome;
   }
 
   /** Counting must never break a conversation: a failure, thrown or rejected, is only logged. */
@@ -400,7 +408,7 @@ export class Conversations {
   private changeOf(current: Known | Versioned<SessionRecord>, record: SessionRecord, ids: number[]): RecordChange | null {
     if (linesOf(current) >= CHANGE_LINES_MAX) return null;
     const nowMin = Math.floor(this.now() / 60_000);
-    if (current.value.m?.some(([at]) => (nowMin - at) * 60 >= MESSAGE_ID_MAX_AGE_S)) return null;
+    if (needsRewrite(current.value.m, nowMin)) return null;
     const change = snapshotChange(current.value.s, record.s);
     if (!change) return null;
     if (ids.length > 0) change.ids = { minute: nowMin, ids };
@@ -420,6 +428,8 @@ export class Conversations {
    */
   private withIds(existing: SessionRecord['m'], ids: number[]): MessageIdGroup[] {
     const nowMin = Math.floor(this.now() / 60_000);
+    // The usual case, nothing to drop: the groups as they are (never changed in place), no copies.
+    if (!needsRewrite(existing, nowMin)) return ids.length === 0 ? (existing ?? []) : addIds(existing, nowMin, ids);
     const fresh = messageIdGroups(existing).filter(([at]) => (nowMin - at) * 60 < MESSAGE_ID_MAX_AGE_S);
     return addIds(fresh, nowMin, ids);
   }
@@ -444,7 +454,18 @@ function linesOf(current: Known | Versioned<SessionRecord>): number {
  * `[id, unix seconds]` pairs; those are read as one-id groups of their minute.
  */
 function messageIdGroups(m: SessionRecord['m']): MessageIdGroup[] {
-  return (m ?? []).map((g) => (g.length === 2 && g[1]! > 1e9 ? [Math.floor(g[1]! / 60), g[0]!] : g));
+  return (m ?? []).map((g) => (isOldPair(g) ? [Math.floor(g[1]! / 60), g[0]!] : g));
+}
+
+/** True when some ids are too old to keep (48 hours), or still in the form before groups: only a whole write drops or regroups them. */
+function needsRewrite(m: SessionRecord['m'], nowMin: number): boolean {
+  for (const g of m ?? []) if (isOldPair(g) || (nowMin - g[0]) * 60 >= MESSAGE_ID_MAX_AGE_S) return true;
+  return false;
+}
+
+/** A pair `[id, unix seconds]` as records held before ids were grouped by minute. */
+function isOldPair(g: MessageIdGroup): boolean {
+  return g.length === 2 && g[1]! > 1e9;
 }
 
 /** The error's class name and code only: messages from drivers can echo keys or values. */

@@ -140,3 +140,55 @@ describe('counting never breaks a conversation', () => {
     });
   }
 });
+
+describe('writes: a short change line per turn, the whole record now and then', () => {
+  it('after a read, on a restart and after every 8 lines the record is written whole; the record read back is the same either way', async () => {
+    const { core, store, later } = setup();
+    const writes: string[] = [];
+    const swap = store.swap.bind(store);
+    const amend = store.amend.bind(store);
+    store.swap = (...a) => (writes.push('whole'), swap(...a));
+    store.amend = (...a) => (writes.push('line'), amend(...a));
+    await core.conversations.handle('c', { kind: 'start', lang: 'en' }, { channel: 'telegram', incomingMessageId: 1 });
+    for (let i = 0; i < 12; i++) {
+      later(MINUTE);
+      await core.conversations.handle('c', { kind: 'text', text: '2' }, { channel: 'telegram', incomingMessageId: 10 + 2 * i });
+      await core.conversations.rememberMessages('c', [11 + 2 * i], 11 + 2 * i);
+    }
+    expect(writes[0]).toBe('whole');
+    // Never more than 8 lines after a whole write.
+    const runs = writes.join(' ').split('whole').map((r) => r.trim().split(' ').filter(Boolean).length);
+    expect(Math.max(...runs)).toBeLessThanOrEqual(8);
+    expect(writes.filter((w) => w === 'line').length).toBeGreaterThan(writes.length / 2);
+    // What another instance reads (decoding the lines) is what this one holds.
+    const stored = await store.read('c');
+    const fresh = createCore({
+      bundle,
+      config: { SESSION_TTL_HOURS: 72, RESUME_PROMPT_MINUTES: 100_000 },
+      logger: createLogger('silent'),
+      store,
+      now: () => Date.UTC(2026, 11, 2, 4) + 13 * MINUTE,
+    });
+    const exit = await fresh.conversations.handle('c', { kind: 'command', command: 'exit' }, { channel: 'telegram' });
+    expect(exit.deleteMessageIds).toEqual([1, ...Array.from({ length: 24 }, (_, i) => 10 + i)]);
+    expect(stored!.value.k).toBe(33);
+    expect(Object.keys(stored!.value.s.answers).length).toBeGreaterThan(5);
+  });
+
+  it('ids older than 48 hours make the next write whole (only it can drop them)', async () => {
+    const { core, store, later } = setup();
+    await core.conversations.handle('c', { kind: 'start', lang: 'en' }, { channel: 'telegram', incomingMessageId: 1 });
+    await core.conversations.rememberMessages('c', [2]);
+    const writes: string[] = [];
+    const swap = store.swap.bind(store);
+    const amend = store.amend.bind(store);
+    store.swap = (...a) => (writes.push('whole'), swap(...a));
+    store.amend = (...a) => (writes.push('line'), amend(...a));
+    later(MINUTE);
+    await core.conversations.handle('c', { kind: 'text', text: '2' }, { channel: 'telegram', incomingMessageId: 3 });
+    later(49 * HOUR);
+    await core.conversations.handle('c', { kind: 'text', text: '2' }, { channel: 'telegram', incomingMessageId: 4 });
+    expect(writes).toEqual(['line', 'whole']);
+    expect((await store.read('c'))!.value.m!.map(([, ...ids]) => ids)).toEqual([[4]]);
+  });
+});
