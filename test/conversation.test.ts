@@ -3,6 +3,7 @@ import { createCore } from '../src/app.js';
 import { createLogger } from '../src/log.js';
 import { Translator } from '../src/i18n.js';
 import { MemorySessionStore } from '../src/store/memory-store.js';
+import { CHANGE_LINES_MAX } from '../src/store/session-codec.js';
 import { shippedBundleWithEnglishFallback } from './helpers/bundle.js';
 
 /* The message ids kept for quick exit (Telegram): grouped by minute, dropped after 48 hours. */
@@ -142,7 +143,7 @@ describe('counting never breaks a conversation', () => {
 });
 
 describe('writes: a short change line per turn, the whole record now and then', () => {
-  it('after a read, on a restart and after every 8 lines the record is written whole; the record read back is the same either way', async () => {
+  it('after a read, on a restart and after CHANGE_LINES_MAX lines the record is written whole; the record read back is the same either way', async () => {
     const { core, store, later } = setup();
     const writes: string[] = [];
     const swap = store.swap.bind(store);
@@ -156,9 +157,9 @@ describe('writes: a short change line per turn, the whole record now and then', 
       await core.conversations.rememberMessages('c', [11 + 2 * i], 11 + 2 * i);
     }
     expect(writes[0]).toBe('whole');
-    // Never more than 8 lines after a whole write.
+    // Never more than CHANGE_LINES_MAX lines after a whole write, and that many are used.
     const runs = writes.join(' ').split('whole').map((r) => r.trim().split(' ').filter(Boolean).length);
-    expect(Math.max(...runs)).toBeLessThanOrEqual(8);
+    expect(Math.max(...runs)).toBe(CHANGE_LINES_MAX);
     expect(writes.filter((w) => w === 'line').length).toBeGreaterThan(writes.length / 2);
     // What another instance reads (decoding the lines) is what this one holds.
     const stored = await store.read('c');

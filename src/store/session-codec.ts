@@ -23,7 +23,7 @@ import type { MessageIdGroup, SessionRecord } from './session-store.js';
  * Reading applies the lines in order. Every value in a line is an id (letters, digits, "_", "-"),
  * so a space never appears inside one; a change that cannot be written so (a new flow, answers
  * dropped, old message ids to forget) is a whole write instead, and so is every change once a
- * record has CHANGE_LINES_MAX lines, which keeps a session well under 1 KB.
+ * record has CHANGE_LINES_MAX lines, which keeps a whole assessment's session under 1 KB in Redis.
  */
 const FORMAT = 2;
 const ID = /^[A-Za-z0-9_-]+$/;
@@ -78,7 +78,7 @@ function jsonAnswers(answers: Record<string, string>): string {
 }
 
 /** A record with this many change lines or more is written whole at its next change. */
-export const CHANGE_LINES_MAX = 8;
+export const CHANGE_LINES_MAX = 6;
 
 /**
  * A change to a stored record, written as one line (see above). Only what changed is given:
