@@ -14,7 +14,7 @@ export class MemoryStatsCounter implements StatsCounter {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async recordEvent(event: TurnEvent, channel: string, now: number = this.clock()): Promise<void> {
+  recordEvent(event: TurnEvent, channel: string, now: number = this.clock()): void {
     const fields = counterFields(event, channel);
     if (fields.length === 0) return;
     this.dropExpired(now);

@@ -95,7 +95,7 @@ export class RedisStatsCounter implements StatsCounter {
   }
 
   /** Adds the event to the counts waiting to be written (at once when `flushMs` is 0). */
-  async recordEvent(event: TurnEvent, channel: string, now: number = Date.now()): Promise<void> {
+  recordEvent(event: TurnEvent, channel: string, now: number = Date.now()): Promise<void> | void {
     const fields = counterFields(event, channel);
     if (fields.length === 0) return;
     const key = this.weekKey(now);

@@ -14,8 +14,12 @@ import type { TurnEvent } from '../engine.js';
  * not a valid code. Implementations: MemoryStatsCounter (embedded default) and RedisStatsCounter.
  */
 export interface StatsCounter {
-  /** Adds one event to the counts of the ISO week of `now`. */
-  recordEvent(event: TurnEvent, channel: string, now?: number): Promise<void>;
+  /**
+   * Adds one event to the counts of the ISO week of `now`. Nothing to wait for when the count is
+   * only added up in memory (once per turn, so no promise is made then); a promise when it is
+   * written at once.
+   */
+  recordEvent(event: TurnEvent, channel: string, now?: number): Promise<void> | void;
   /** The counts of each of `weeks` (an empty object for a week with none or one that expired). */
   readWeeks(weeks: readonly string[]): Promise<WeekCounts[]>;
   /** Releases connections. */
