@@ -1,6 +1,7 @@
 import { decodeRecord, encodeChange, encodeRecord, type RecordChange } from './session-codec.js';
 import {
   firstVersion,
+  ttlWholeSeconds,
   type SessionRecord,
   type SessionStore,
   type SwapResult,
@@ -50,17 +51,12 @@ export class MemorySessionStore implements SessionStore {
     expectedVersion: number,
     ttlSeconds: number,
   ): Promise<SwapResult> {
-    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
-      throw new RangeError(`every session needs a positive TTL (got ${ttlSeconds})`);
+    ttlWholeSeconds(ttlSeconds);
     // Check and set with no await in between: two overlapping writes cannot both win.
     const stored = this.live(key)?.version ?? 0;
     if (stored !== expectedVersion) return { written: false, current: this.versioned(key) };
-    const version = expectedVersion === 0 ? firstVersion() : expectedVersion + 1;
     // Stored encoded so the memory store behaves exactly like Redis (no shared mutable objects).
-    this.items.delete(key);
-    this.items.set(key, { text: encodeRecord(value), version, expiresAt: this.now() + ttlSeconds * 1000 });
-    while (this.items.size > this.maxSessions) this.items.delete(this.items.keys().next().value!);
-    return { written: true, version };
+    return this.put(key, encodeRecord(value), expectedVersion === 0 ? firstVersion() : expectedVersion + 1, ttlSeconds);
   }
 
   async amend(
@@ -69,17 +65,17 @@ export class MemorySessionStore implements SessionStore {
     expectedVersion: number,
     ttlSeconds: number,
   ): Promise<SwapResult> {
-    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
-      throw new RangeError(`every session needs a positive TTL (got ${ttlSeconds})`);
+    ttlWholeSeconds(ttlSeconds);
     const item = this.live(key);
     if (!item || item.version !== expectedVersion) return { written: false, current: this.versioned(key) };
-    const version = expectedVersion + 1;
+    return this.put(key, item.text + encodeChange(change), expectedVersion + 1, ttlSeconds);
+  }
+
+  /** Keeps `text` as the newest session, dropping the one written longest ago beyond the cap. */
+  private put(key: string, text: string, version: number, ttlSeconds: number): SwapResult {
     this.items.delete(key);
-    this.items.set(key, {
-      text: item.text + encodeChange(change),
-      version,
-      expiresAt: this.now() + ttlSeconds * 1000,
-    });
+    this.items.set(key, { text, version, expiresAt: this.now() + ttlSeconds * 1000 });
+    while (this.items.size > this.maxSessions) this.items.delete(this.items.keys().next().value!);
     return { written: true, version };
   }
 

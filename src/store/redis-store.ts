@@ -5,6 +5,7 @@ import { decodeRecord, encodeChange, encodeRecord, type RecordChange } from './s
 import {
   firstVersion,
   StoreUnavailableError,
+  ttlWholeSeconds,
   type SessionRecord,
   type SessionStore,
   type SwapResult,
@@ -100,7 +101,7 @@ return nextVersion
  * KEYS[1] = session key; ARGV[1] = expected version (> 0); ARGV[2] = the line; ARGV[3] = TTL in
  * whole seconds. Returns the new version when added; when not, what is stored (or 0 when nothing is).
  */
-const ADD_SCRIPT = `
+const AMEND_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
 if not current then
   return 0
@@ -130,7 +131,7 @@ interface Script {
 const script = (source: string): Script => ({ source, sha1: createHash('sha1').update(source).digest('hex') });
 const SWAP = script(SWAP_SCRIPT);
 const TAKE = script(TAKE_SCRIPT);
-const ADD = script(ADD_SCRIPT);
+const AMEND = script(AMEND_SCRIPT);
 
 // === Reconnecting
 
@@ -233,13 +234,11 @@ export class RedisSessionStore implements SessionStore {
     expectedVersion: number,
     ttlSeconds: number,
   ): Promise<SwapResult> {
-    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
-      throw new RangeError(`every session needs a positive TTL (got ${ttlSeconds})`);
-    }
+    const ttl = ttlWholeSeconds(ttlSeconds);
     const args = {
       keys: [this.keyOf(chatRef)],
       // The fourth is used only when the record is created.
-      arguments: [String(expectedVersion), encodeRecord(value), String(Math.ceil(ttlSeconds)), expectedVersion === 0 ? String(firstVersion()) : '0'],
+      arguments: [String(expectedVersion), encodeRecord(value), String(ttl), expectedVersion === 0 ? String(firstVersion()) : '0'],
     };
     return this.swapAnswer(await this.command('write', (client) => runScript(client, SWAP, args)));
   }
@@ -250,14 +249,11 @@ export class RedisSessionStore implements SessionStore {
     expectedVersion: number,
     ttlSeconds: number,
   ): Promise<SwapResult> {
-    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
-      throw new RangeError(`every session needs a positive TTL (got ${ttlSeconds})`);
-    }
     const args = {
       keys: [this.keyOf(chatRef)],
-      arguments: [String(expectedVersion), encodeChange(change), String(Math.ceil(ttlSeconds))],
+      arguments: [String(expectedVersion), encodeChange(change), String(ttlWholeSeconds(ttlSeconds))],
     };
-    return this.swapAnswer(await this.command('write', (client) => runScript(client, ADD, args)));
+    return this.swapAnswer(await this.command('write', (client) => runScript(client, AMEND, args)));
   }
 
   /** What the compare-and-set scripts answer, as a SwapResult. */

@@ -32,6 +32,13 @@ export function firstVersion(): number {
   return 1 + Math.floor(Math.random() * 2 ** 40);
 }
 
+/** Every write's TTL, in the whole seconds stores set: refused when it is not a positive number. */
+export function ttlWholeSeconds(ttlSeconds: number): number {
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
+    throw new RangeError(`every session needs a positive TTL (got ${ttlSeconds})`);
+  return Math.ceil(ttlSeconds);
+}
+
 /**
  * The session store port. Keys are already keyed hashes (see src/privacy.ts); stores add their prefix.
  * Every write sets a TTL. Implementations: MemorySessionStore (default) and RedisSessionStore.
