@@ -102,19 +102,16 @@ export interface RecordChange {
 
 /** The line a change is kept as (with the line break before it). */
 export function encodeChange(change: RecordChange): string {
-  let line = '\n';
-  const add = (field: string) => {
-    line += line.length > 1 ? ` ${field}` : field;
-  };
-  if (change.step !== undefined) add(`s${change.step}`);
-  if (change.answers) for (const k in change.answers) add(`a${k}=${change.answers[k]}`);
-  if (change.updated !== undefined) add(`u${change.updated.toString(36)}`);
-  if (change.lang !== undefined) add(`l${change.lang ?? ''}`);
-  if (change.overlay !== undefined) add(`o${change.overlay ?? ''}`);
-  if (change.dropCampaign) add('c');
-  if (change.ids && change.ids.ids.length > 0) add(`m${change.ids.minute},${change.ids.ids.join(',')}`);
-  if (change.k !== undefined) add(`k${change.k ?? ''}`);
-  return line;
+  const fields: string[] = [];
+  if (change.step !== undefined) fields.push(`s${change.step}`);
+  if (change.answers) for (const k in change.answers) fields.push(`a${k}=${change.answers[k]}`);
+  if (change.updated !== undefined) fields.push(`u${change.updated.toString(36)}`);
+  if (change.lang !== undefined) fields.push(`l${change.lang ?? ''}`);
+  if (change.overlay !== undefined) fields.push(`o${change.overlay ?? ''}`);
+  if (change.dropCampaign) fields.push('c');
+  if (change.ids && change.ids.ids.length > 0) fields.push(`m${change.ids.minute},${change.ids.ids.join(',')}`);
+  if (change.k !== undefined) fields.push(`k${change.k ?? ''}`);
+  return `\n${fields.join(' ')}`;
 }
 
 /**
