@@ -225,7 +225,7 @@ export class Conversations {
         const asLine: boolean = linesOf(current) < CHANGE_LINES_MAX;
         const record: SessionRecord = {
           ...current.value,
-          m: asLine ? addIds(current.value.m, minute, ids) : this.withIds(current.value.m, ids),
+          m: asLine ? addIds(current.value.m, minute, ids) : this.withIds(current.value.m, ids, minute),
         };
         if (liveKeyboard !== undefined) record.k = liveKeyboard;
         const change: RecordChange = { ids: { minute, ids }, ...(liveKeyboard !== undefined ? { k: liveKeyboard } : {}) };
@@ -303,9 +303,11 @@ export class Conversations {
           return this.outcome(result, opts.channel, false, [], current.value.k);
         }
         // The live keyboard is not carried over: the channel removes it now and records the next one.
-        const record: SessionRecord = { s: result.snapshot, ...this.messagesField(current?.value.m, ids) };
+        // One minute for the record and its line alike (the ids are grouped by it).
+        const minute = Math.floor(this.now() / 60_000);
+        const record: SessionRecord = { s: result.snapshot, ...this.messagesField(current?.value.m, ids, minute) };
         // What changed, as a line of a few dozen bytes, when it can be one; else the record whole.
-        const change: RecordChange | null = current ? this.changeOf(current, record, ids) : null;
+        const change: RecordChange | null = current ? this.changeOf(current, record, ids, minute) : null;
         const swapped: SwapResult = change
           ? await this.o.store.amend(chatRef, change, current!.version, this.o.ttlSeconds)
           : await this.o.store.swap(chatRef, record, current?.version ?? 0, this.o.ttlSeconds);
@@ -405,9 +407,13 @@ export class Conversations {
    * gone. Null when it must be whole: too many lines already, a change a line cannot say, or ids
    * old enough to forget (only a whole write drops them).
    */
-  private changeOf(current: Known | Versioned<SessionRecord>, record: SessionRecord, ids: number[]): RecordChange | null {
+  private changeOf(
+    current: Known | Versioned<SessionRecord>,
+    record: SessionRecord,
+    ids: number[],
+    nowMin: number,
+  ): RecordChange | null {
     if (linesOf(current) >= CHANGE_LINES_MAX) return null;
-    const nowMin = Math.floor(this.now() / 60_000);
     if (needsRewrite(current.value.m, nowMin)) return null;
     const change = snapshotChange(current.value.s, record.s);
     if (!change) return null;
@@ -416,8 +422,8 @@ export class Conversations {
     return change;
   }
 
-  private messagesField(existing: SessionRecord['m'], ids: number[]): Pick<SessionRecord, 'm'> {
-    const m = this.withIds(existing, ids);
+  private messagesField(existing: SessionRecord['m'], ids: number[], nowMin: number): Pick<SessionRecord, 'm'> {
+    const m = this.withIds(existing, ids, nowMin);
     return m.length > 0 ? { m } : {};
   }
 
@@ -426,8 +432,7 @@ export class Conversations {
    * (Telegram cannot delete those). Ids of the same minute share one group, `[minute, ...ids]`:
    * a whole assessment is a few groups, which keeps the session under 1 KB in Redis.
    */
-  private withIds(existing: SessionRecord['m'], ids: number[]): MessageIdGroup[] {
-    const nowMin = Math.floor(this.now() / 60_000);
+  private withIds(existing: SessionRecord['m'], ids: number[], nowMin: number): MessageIdGroup[] {
     // The usual case, nothing to drop: the groups as they are (never changed in place), no copies.
     if (!needsRewrite(existing, nowMin)) return ids.length === 0 ? (existing ?? []) : addIds(existing, nowMin, ids);
     const fresh = messageIdGroups(existing).filter(([at]) => (nowMin - at) * 60 < MESSAGE_ID_MAX_AGE_S);
