@@ -12,9 +12,8 @@ import { describeApiError, isEditPointless, tryApiCall } from './api-errors.js';
 import { inputFromCallbackData } from '../shared/callback-data.js';
 import { ChatMemory } from './chat-memory.js';
 import { eraseMessages } from './erase-messages.js';
-import { floodRetry } from './flood-retry.js';
 import { localeForTelegramLanguage } from './languages.js';
-import { NETWORK_RETRY_DELAYS_MS, networkRetry } from './network-retry.js';
+import { apiRetries, NETWORK_RETRY_DELAYS_MS } from './api-retries.js';
 import { renderForTelegram, type TelegramOutgoing } from './telegram-message.js';
 import { inputFromMessage } from './update-input.js';
 import { WebhookReplyTooLate, type WebhookReply } from './webhook-server.js';
@@ -81,14 +80,15 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   });
   const { logger } = deps;
   if (deps.apiTransformer) bot.api.config.use(deps.apiTransformer);
+  // Respects Telegram's 429 retry_after and retries 5xx errors (auto-retry). A flood wait longer
+  // than a minute is given up: by then the reply would come too late to make sense. Network errors
+  // are retried a few times only: auto-retry's own network retry never gives up.
   bot.api.config.use(
-    networkRetry({ delaysMs: deps.networkRetryDelaysMs ?? NETWORK_RETRY_DELAYS_MS, logger }),
-  );
-  // Respects Telegram's 429 retry_after and retries 5xx errors. A flood wait longer than a minute
-  // is given up: by then the reply would come too late to make sense. Network errors are retried
-  // (a few times only) by networkRetry beneath: auto-retry's own network retry never gives up.
-  bot.api.config.use(
-    floodRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...deps.retry, rethrowHttpErrors: true }),
+    apiRetries({
+      delaysMs: deps.networkRetryDelaysMs ?? NETWORK_RETRY_DELAYS_MS,
+      logger,
+      flood: { maxRetryAttempts: 5, maxDelaySeconds: 60, ...deps.retry },
+    }),
   );
 
   const { conversations } = deps.core;
