@@ -616,7 +616,7 @@ try {
   const threeInstances = await horizontal(3, workersEach, { url: REDIS_URL }, PREFIX);
   let onCluster: Awaited<ReturnType<typeof horizontal>> | { skipped: string };
   try {
-    const { ThrowawayCluster } = await import('../test/helpers/throwaway-cluster.js');
+    const { ThrowawayCluster } = await import('../dev/throwaway-cluster.js');
     const cluster = await ThrowawayCluster.start();
     try {
       onCluster = await horizontal(

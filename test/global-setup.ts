@@ -1,4 +1,4 @@
-import { probeRedis } from './helpers/redis-probe.js';
+import { probeRedis } from '../dev/redis-probe.js';
 
 /**
  * Vitest global setup: says once, before any test, when the Redis store suites will not run.

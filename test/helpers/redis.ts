@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
-import { freePort } from './net.js';
-import { probeRedis, TEST_REDIS_URL } from './redis-probe.js';
+import { freePort } from '../../dev/net.js';
+import { probeRedis, TEST_REDIS_URL } from '../../dev/redis-probe.js';
 
 export { probeRedis, TEST_REDIS_URL };
 
@@ -183,4 +183,4 @@ export class ThrowawayRedis {
 
 // === A throwaway Redis Cluster (in its own module: the benchmark uses it too, outside vitest)
 
-export { ThrowawayCluster, REDIS_CLI_BIN } from './throwaway-cluster.js';
+export { ThrowawayCluster, REDIS_CLI_BIN } from '../../dev/throwaway-cluster.js';

@@ -2,7 +2,7 @@ import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramChannel, type TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { newUser, TelegramHarness, TEST_SECRET } from './harness.js';
-import { freePort, until } from '../helpers/net.js';
+import { freePort, until } from '../../dev/net.js';
 
 /**
  * End-to-end smoke tests against telegram-test-api, a local Bot API emulator on 127.0.0.1: the

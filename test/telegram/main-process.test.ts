@@ -16,7 +16,7 @@ import {
 } from '../helpers/redis.js';
 import { newUser, TEST_TOKEN } from './harness.js';
 import { BotApiServer } from './process/bot-api-server.js';
-import { freePort } from '../helpers/net.js';
+import { freePort } from '../../dev/net.js';
 
 /**
  * The main job (`src/main.ts`) in its own process, as `npm start` runs it, talking to an offline

@@ -3,7 +3,7 @@ import { SECRET_HEADER } from '../../bots/telegram/webhook-server.js';
 import { startTelegramChannel, type TelegramChannelOptions } from '../../bots/telegram/telegram-channel.js';
 import { ConfigError } from '../../src/config.js';
 import { newUser, TelegramHarness, TEST_SECRET, TEST_TOKEN } from './harness.js';
-import { freePort } from '../helpers/net.js';
+import { freePort } from '../../dev/net.js';
 
 const WEBHOOK_SECRET = 'wh_secret_0123456789ABCDEFabcdef';
 

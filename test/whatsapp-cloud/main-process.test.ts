@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CLOUD_CHANNEL } from '../../bots/whatsapp-cloud/cloud-channel.js';
 import { PROJECT_ROOT } from '../../src/app.js';
 import { chatRef } from '../../src/privacy.js';
-import { freePort } from '../helpers/net.js';
+import { freePort } from '../../dev/net.js';
 import {
   deleteKeysUnder,
   describeWithRedis,

@@ -11,7 +11,7 @@ import type { TurnEvent } from '../../src/engine.js';
 import { createLogger } from '../../src/log.js';
 import { chatRef } from '../../src/privacy.js';
 import { FakeWhatsAppClient, libraryMessage } from './fake-client.js';
-import { freePort, until } from '../helpers/net.js';
+import { freePort, until } from '../../dev/net.js';
 
 /*
  * Telegram and WhatsApp in one process, as src/main.ts runs them: one core and one store, the

@@ -22,7 +22,7 @@ async function inspectorClient(url: string) {
 export const REDIS_CLI_BIN = process.env.REDIS_CLI_BIN || '/usr/bin/redis-cli';
 
 /**
- * A Redis Cluster of the test's own: 3 masters and 3 replicas on 127.0.0.1, nothing saved to disk,
+ * A Redis Cluster of its own, for the tests and the benchmark: 3 masters and 3 replicas on 127.0.0.1, nothing saved to disk,
  * a node timeout of one second so that a replica takes over a killed master within a few seconds.
  */
 export class ThrowawayCluster {
