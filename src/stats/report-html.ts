@@ -2,16 +2,16 @@ import { cellText, reportLegend } from './report-format.js';
 import { ALL, type ReportTable, type StatsReport } from './report.js';
 import type { ReportChart } from './report-charts.js';
 
-/**
- * The report as one self-contained HTML page: the whole-period figures, the charts (inline SVG,
- * drawn when the page was built), then every table. No script, no font, no image to fetch: it
- * can be mailed, opened offline and printed.
- */
 /** A whole number in a headline tile with thousands separators (37,500), as a funder reads it; anything else as it is. */
 function groupDigits(text: string): string {
   return /^\d{4,}$/.test(text) ? Number(text).toLocaleString('en-US') : text;
 }
 
+/**
+ * The report as one self-contained HTML page: the whole-period figures, the charts (inline SVG,
+ * drawn when the page was built), then every table. No script, no font, no image to fetch: it
+ * can be mailed, opened offline and printed.
+ */
 export function formatReportHtml(report: StatsReport, charts: readonly ReportChart[]): string {
   // The headline: the "All" row of the weekly totals (started, completed, completion rate, exits).
   const overall = report.tables.find((t) => t.id === 'weekly_totals')!;
