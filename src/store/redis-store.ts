@@ -388,22 +388,23 @@ export class RedisSessionStore implements SessionStore {
     } catch (err) {
       sent = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    return this.deadlines.watch(sent, this.o.timeoutMs, operation, this, client);
+    return this.deadlines.watch(sent, this.o.timeoutMs, operation, this.owner, client);
   }
 
-  /** A command answered in time (Deadlines calls this). */
-  answered(client: Client): void {
-    if (this.o.clusterNodes && !this.healthy && client === this.client) this.onReady();
-  }
-
-  /** A command failed or missed its deadline (Deadlines calls this): what the caller gets thrown. */
-  failed(client: Client, operation: string, err: unknown): StoreUnavailableError {
-    this.afterClusterFailure(client, err);
-    return unavailable(operation, err);
-  }
+  /** What the deadlines tell this store about each command (kept off the store's own interface). */
+  private readonly owner: CommandOwner = {
+    answered: (client) => {
+      if (this.o.clusterNodes && !this.healthy && client === this.client) this.onReady();
+    },
+    failed: (client, operation, err) => {
+      this.afterClusterFailure(client, err);
+      return unavailable(operation, err);
+    },
+    replace: (client) => this.replace(client),
+  };
 
   /** Drops a connection that stopped answering and opens a new one (retrying with back-off). */
-  replace(stale: Client): void {
+  private replace(stale: Client): void {
     if (this.closing || stale !== this.client || !this.everReady) return;
     if (this.healthy)
       this.o.logger.error(
@@ -464,7 +465,9 @@ function parseStored(stored: string): Versioned<SessionRecord> | null {
 
 /** What the deadlines report back to the store about one command. */
 interface CommandOwner {
+  /** A command answered in time. */
   answered(client: Client): void;
+  /** A command failed or missed its deadline: what its caller gets thrown. */
   failed(client: Client, operation: string, err: unknown): StoreUnavailableError;
   /** Drops a connection that stopped answering: node-redis then rejects every command still on it. */
   replace(client: Client): void;
