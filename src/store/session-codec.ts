@@ -30,23 +30,23 @@ const ID = /^[A-Za-z0-9_-]+$/;
 
 export function encodeRecord(record: SessionRecord): string {
   const s = record.s;
-  const tail: unknown[] = [record.m ?? 0, record.k ?? 0, s.overlay ?? 0, s.campaign ?? 0];
-  let n = tail.length;
-  while (n > 0 && tail[n - 1] === 0) n--;
-  // Written as JSON.stringify would write the whole array.
-  let text = snapshotHead(s);
-  for (let i = 0; i < n; i++) text += `,${JSON.stringify(tail[i])}`;
-  return `${text}]`;
-}
-
-/** The snapshot's part of the text (up to the last change, without the closing bracket). */
-function snapshotHead(s: Snapshot): string {
-  // Built by hand, as JSON.stringify would build it: every string that is an id needs no escaping.
-  return (
-    `[${FORMAT},${jsonString(s.flow)},${JSON.stringify(s.ver)},${jsonString(s.hash)},${jsonString(s.step)},` +
-    `${jsonAnswers(s.answers)},${s.lang == null ? 0 : jsonString(s.lang)},` +
-    `"${s.started.toString(36)}","${(s.updated - s.started).toString(36)}"`
-  );
+  const fields: unknown[] = [
+    FORMAT,
+    s.flow,
+    s.ver,
+    s.hash,
+    s.step,
+    joinAnswers(s.answers),
+    s.lang ?? 0,
+    s.started.toString(36),
+    (s.updated - s.started).toString(36),
+    record.m ?? 0,
+    record.k ?? 0,
+    s.overlay ?? 0,
+    s.campaign ?? 0,
+  ];
+  while (fields.length > 9 && fields.at(-1) === 0) fields.pop();
+  return JSON.stringify(fields);
 }
 
 /** Strings seen to be ids (flow, step and choice ids, language codes): a small set, checked once each. */
@@ -61,20 +61,15 @@ function isId(text: string): boolean {
   return true;
 }
 
-/** The string as JSON; an id as it is, in quotes. */
-function jsonString(text: string): string {
-  return isId(text) ? `"${text}"` : JSON.stringify(text);
-}
-
-/** "step=choice;step=choice" as JSON; the answers as a JSON object when an id has a character that would break that. */
-function jsonAnswers(answers: Record<string, string>): string {
+/** "step=choice;step=choice"; the answers as an object when an id has a character that would break that. */
+function joinAnswers(answers: Record<string, string>): string | Record<string, string> {
   const pairs: string[] = [];
   for (const k in answers) {
     const v = answers[k]!;
-    if (!isId(k) || !isId(v)) return JSON.stringify(answers);
+    if (!isId(k) || !isId(v)) return answers;
     pairs.push(`${k}=${v}`);
   }
-  return `"${pairs.join(';')}"`;
+  return pairs.join(';');
 }
 
 /** A record with this many change lines or more is written whole at its next change. */
@@ -100,14 +95,17 @@ export interface RecordChange {
   k?: number | null;
 }
 
-/** The line a change is kept as (with the line break before it). */
+/**
+ * The line a change is kept as (with the line break before it). A text that is not an id would
+ * break the line: refused with a TypeError, so nothing is written (snapshotChange never gives one).
+ */
 export function encodeChange(change: RecordChange): string {
   const fields: string[] = [];
-  if (change.step !== undefined) fields.push(`s${change.step}`);
-  if (change.answers) for (const k in change.answers) fields.push(`a${k}=${change.answers[k]}`);
+  if (change.step !== undefined) fields.push(`s${idOf(change.step)}`);
+  if (change.answers) for (const k in change.answers) fields.push(`a${idOf(k)}=${idOf(change.answers[k]!)}`);
   if (change.updated !== undefined) fields.push(`u${change.updated.toString(36)}`);
-  if (change.lang !== undefined) fields.push(`l${change.lang ?? ''}`);
-  if (change.overlay !== undefined) fields.push(`o${change.overlay ?? ''}`);
+  if (change.lang !== undefined) fields.push(`l${change.lang === null ? '' : idOf(change.lang)}`);
+  if (change.overlay !== undefined) fields.push(`o${change.overlay === null ? '' : idOf(change.overlay)}`);
   if (change.dropCampaign) fields.push('c');
   if (change.ids && change.ids.ids.length > 0) fields.push(`m${change.ids.minute},${change.ids.ids.join(',')}`);
   if (change.k !== undefined) fields.push(`k${change.k ?? ''}`);
@@ -224,6 +222,7 @@ function decodeChange(line: string): RecordChange {
   return change;
 }
 
+/** The text when it is an id; else a TypeError (it cannot be part of a change line). */
 function idOf(text: string): string {
   if (!isId(text)) throw new TypeError('not a session record change');
   return text;

@@ -67,6 +67,10 @@ describe('session records as stored text', () => {
     });
     // A record with no ids yet; a change with only the live keyboard; a write that changed nothing.
     expect(decodeRecord(encodeRecord({ s }) + encodeChange({ k: 9 }) + encodeChange({}))).toEqual({ s, k: 9 });
+    // A text that is not an id would break the line: refused before anything is written.
+    expect(() => encodeChange({ step: 'two words' })).toThrow(TypeError);
+    expect(() => encodeChange({ answers: { passport: 'x\ny' } })).toThrow(TypeError);
+    expect(() => encodeChange({ lang: 'en US' })).toThrow(TypeError);
     // A damaged line is not read as a change.
     for (const bad of ['\nm100,x', '\nz1', '\na=kept', '\nsstep with space', '\nu', '\n{"s":1}'])
       expect(() => decodeRecord(whole + bad), bad).toThrow(TypeError);
