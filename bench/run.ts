@@ -17,6 +17,7 @@ import vm from 'node:vm';
 import { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { createClient } from 'redis';
+import { claimUpdate } from '../bots/telegram/telegram-channel.js';
 import { PROJECT_ROOT } from '../src/app.js';
 import { createLogger } from '../src/log.js';
 import { chatRef } from '../src/privacy.js';
@@ -543,7 +544,7 @@ try {
   // leave out. One phase, beside the fair floor's last figure.
   const claimed = await timedRun(
     async (u) => {
-      if (await store.claimOnce(`telegram:${BENCH_BOT_INFO.id}:${u.update_id}`, 3600)) await ours.handle(u);
+      if (await claimUpdate(store, BENCH_BOT_INFO.id, u.update_id)) await ours.handle(u);
     },
     PHASE_S,
     CONCURRENCY,

@@ -228,9 +228,8 @@ export class Conversations {
           m: asLine ? addIds(current.value.m, minute, ids) : this.withIds(current.value.m, ids, minute),
         };
         if (liveKeyboard !== undefined) record.k = liveKeyboard;
-        const change: RecordChange = { ids: { minute, ids }, ...(liveKeyboard !== undefined ? { k: liveKeyboard } : {}) };
         const swapped: SwapResult = asLine
-          ? await this.o.store.amend(chatRef, change, current.version, this.o.ttlSeconds)
+          ? await this.o.store.amend(chatRef, { ids: { minute, ids }, k: liveKeyboard }, current.version, this.o.ttlSeconds)
           : await this.o.store.swap(chatRef, record, current.version, this.o.ttlSeconds);
         if (swapped.written) {
           this.remember(chatRef, { value: record, version: swapped.version }, asLine ? linesOf(current) + 1 : 0);

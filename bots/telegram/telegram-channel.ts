@@ -2,6 +2,7 @@ import { run, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, type Bot, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Core } from '../../src/app.js';
+import type { SessionStore } from '../../src/store/session-store.js';
 import { ConfigError, type Config } from '../../src/config.js';
 import type { Logger } from '../../src/log.js';
 import { describeApiError } from './api-errors.js';
@@ -110,7 +111,7 @@ export async function startTelegramChannel(o: TelegramChannelOptions): Promise<T
       handleUpdate: (update, reply) => bot.handleUpdate(update, reply && webhookReplyEnvelope(bot.api, reply)),
       logger,
       // Every instance sharing Redis recognises a re-delivered update (ids are per bot).
-      claim: (updateId) => o.core.store.claimOnce(`telegram:${bot.botInfo.id}:${updateId}`, UPDATE_ID_TTL_S),
+      claim: (updateId) => claimUpdate(o.core.store, bot.botInfo.id, updateId),
       ...(o.routes ? { routes: o.routes } : {}),
     });
     const host = o.host ?? config.HOST ?? '127.0.0.1';
@@ -176,6 +177,14 @@ function pollingFailure(err: unknown): string {
     return 'telegram: long polling stopped: Telegram no longer accepts TELEGRAM_BOT_TOKEN (revoked?); set the new token from @BotFather';
   }
   return 'telegram: long polling stopped';
+}
+
+/**
+ * True for the first instance (sharing the store) to claim this update, false for a re-delivery
+ * that another, or this one, has taken already.
+ */
+export function claimUpdate(store: Pick<SessionStore, 'claimOnce'>, botId: number, updateId: number): Promise<boolean> {
+  return store.claimOnce(`telegram:${botId}:${updateId}`, UPDATE_ID_TTL_S);
 }
 
 function stopThisProcess(): void {
