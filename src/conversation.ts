@@ -77,7 +77,7 @@ export class Conversations {
    * it and writes with compare-and-set at once (one round trip). It is never trusted on its own: a
    * write based on it succeeds only when nobody (another instance) wrote since, else the store hands
    * back what it holds and the turn runs again on that; a turn that writes nothing reads the version
-   * first. Bounded: the chats written longest ago are forgotten first.
+   * first. Bounded: the chats used longest ago are forgotten first (nearly: see `remember`).
    */
   private readonly lastWritten = new Map<string, Known>();
   private readonly lastWrittenMax: number;
@@ -251,10 +251,25 @@ export class Conversations {
    * the next write is whole).
    */
   private remember(chatRef: string, current: Versioned<SessionRecord> | null, lines: number = CHANGE_LINES_MAX): void {
-    this.lastWritten.delete(chatRef);
-    if (!current || this.lastWrittenMax === 0) return;
-    this.lastWritten.set(chatRef, { value: current.value, version: current.version, lines });
-    if (this.lastWritten.size > this.lastWrittenMax) this.lastWritten.delete(this.lastWritten.keys().next().value!);
+    if (!current || this.lastWrittenMax === 0) {
+      this.lastWritten.delete(chatRef);
+      return;
+    }
+    const known = this.lastWritten;
+    // A chat already kept is updated where it is (no reordering of the map at every turn) and
+    // marked as used; a new one goes to the back.
+    const used = known.has(chatRef);
+    known.set(chatRef, { value: current.value, version: current.version, lines, used });
+    // Over the bound: the oldest chat goes, unless it was used since it last came round; then it
+    // moves to the back once (a "second chance", nearly least-recently-used order).
+    while (known.size > this.lastWrittenMax) {
+      const [oldest, kept] = known.entries().next().value!;
+      known.delete(oldest);
+      if (kept.used && oldest !== chatRef) {
+        kept.used = false;
+        known.set(oldest, kept);
+      }
+    }
   }
 
   private async runTurn(
@@ -446,6 +461,8 @@ export class Conversations {
 /** A chat's session as this process last wrote or read it, and the change lines stored after it. */
 interface Known extends Versioned<SessionRecord> {
   lines: number;
+  /** Written or read again since it last came round for eviction. */
+  used: boolean;
 }
 
 /** Change lines after a record: unknown (as many as allowed) for one read from the store. */

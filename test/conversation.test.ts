@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../src/app.js';
+import { Conversations } from '../src/conversation.js';
 import { createLogger } from '../src/log.js';
 import { Translator } from '../src/i18n.js';
 import { MemorySessionStore } from '../src/store/memory-store.js';
@@ -191,5 +192,41 @@ describe('writes: a short change line per turn, the whole record now and then', 
     await core.conversations.handle('c', { kind: 'text', text: '2' }, { channel: 'telegram', incomingMessageId: 4 });
     expect(writes).toEqual(['line', 'whole']);
     expect((await store.read('c'))!.value.m!.map(([, ...ids]) => ids)).toEqual([[4]]);
+  });
+});
+
+describe('the sessions this process keeps between turns', () => {
+  it('are bounded: past the bound the chat used longest ago is forgotten, and then read from the store again', async () => {
+    const { core, store, later } = setup();
+    let now = Date.UTC(2026, 11, 2, 4);
+    const conversations = new Conversations({
+      engine: core.conversations.engine,
+      renderer: core.conversations.renderer,
+      store,
+      ttlSeconds: 3600,
+      logger: createLogger('silent'),
+      lastWrittenMax: 2,
+      now: () => now,
+    });
+    const reads: string[] = [];
+    const read = store.read.bind(store);
+    store.read = (ref) => (reads.push(ref), read(ref));
+    const answer = (ref: string) => conversations.handle(ref, { kind: 'text', text: '1' }, { channel: 'telegram' });
+    const start = (ref: string) => conversations.handle(ref, { kind: 'start', lang: 'en' }, { channel: 'telegram' });
+    await start('a');
+    await start('b');
+    await answer('a'); // "a" is used again after "b" was last used
+    reads.length = 0;
+    later(MINUTE);
+    now += MINUTE;
+    await start('c'); // a third chat: "b" goes, not "a"
+    await answer('a');
+    await answer('c');
+    expect(reads).toEqual(['c']); // only the new chat's first turn read the store
+    await answer('b');
+    expect(reads).toEqual(['c', 'b']);
+    // Whatever was forgotten, the session goes on from what the store holds.
+    expect(Object.keys((await store.read('b'))!.value.s.answers)).toHaveLength(1);
+    expect(Object.keys((await store.read('a'))!.value.s.answers)).toHaveLength(2);
   });
 });

@@ -1,6 +1,6 @@
 import type { AutoRetryOptions } from '@grammyjs/auto-retry';
 import { Bot, BotError, GrammyError, type Api, type Context, type Transformer } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import type { InlineKeyboardMarkup, UserFromGetMe } from 'grammy/types';
 import type { Core } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { errorName } from '../../src/conversation.js';
@@ -14,7 +14,7 @@ import { ChatMemory } from './chat-memory.js';
 import { eraseMessages } from './erase-messages.js';
 import { localeForTelegramLanguage } from './languages.js';
 import { apiRetries, NETWORK_RETRY_DELAYS_MS } from './api-retries.js';
-import { renderForTelegram, type TelegramOutgoing } from './telegram-message.js';
+import { renderForTelegram } from './telegram-message.js';
 import { inputFromMessage } from './update-input.js';
 import { WebhookReplyTooLate, type WebhookReply } from './webhook-server.js';
 
@@ -183,7 +183,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   ): Promise<void> {
     const outcome = await conversations.handleExclusive(ref, input, {
       channel: CHANNEL,
-      ...(opts.incomingMessageId !== undefined ? { incomingMessageId: opts.incomingMessageId } : {}),
+      incomingMessageId: opts.incomingMessageId,
       langHint: langHint(ctx, ref),
     });
 
@@ -224,19 +224,20 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     // process's memory is the fallback when the store could not record it.
     const live = outcome.liveKeyboard ?? memory.liveKeyboard(ref);
     memory.forgetLiveKeyboard(ref);
-    for (const id of new Set([opts.tappedMessageId, live])) {
-      if (id !== undefined) await removeKeyboard(ctx.api, chatId, id);
-    }
+    const tapped = opts.tappedMessageId;
+    if (tapped !== undefined) await removeKeyboard(ctx.api, chatId, tapped);
+    if (live !== undefined && live !== tapped) await removeKeyboard(ctx.api, chatId, live);
     const reply = await deliver(ctx.api, chatId, outcome.messages);
-    const sent = [...reply.sent];
+    const sent = reply.sent;
     if (reply.undelivered) {
       // Part of the answer did not reach her (Telegram refused it, or the network failed): the
       // emergency contacts at least.
       sent.push(...(await deliver(ctx.api, chatId, failSafe(outcome.lang))).sent);
     }
     if (reply.withKeyboard !== undefined) memory.setLiveKeyboard(ref, reply.withKeyboard);
-    const ids = [...memory.takeUnrecorded(ref), ...sent];
-    memory.addKnown(ref, [...(opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : []), ...sent]);
+    const unrecorded = memory.takeUnrecorded(ref);
+    const ids = unrecorded.length > 0 ? [...unrecorded, ...sent] : sent;
+    memory.addKnown(ref, opts.incomingMessageId !== undefined ? [opts.incomingMessageId, ...sent] : sent);
     const remembered = await conversations.rememberMessagesExclusive(ref, ids, reply.withKeyboard);
     // She exited meanwhile (through another instance): no later exit will erase these, so now.
     if (remembered === 'gone') await eraseMessages(ctx.api, chatId, ids, logger);
@@ -260,29 +261,19 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   /** Sends rendered messages in order; a message that fails is logged and the rest still go. */
   async function deliver(api: Api, chatId: number, messages: readonly RenderedMessage[]): Promise<Delivery> {
     const delivery: Delivery = { sent: [], undelivered: false };
-    for (const out of messages.flatMap(renderForTelegram)) {
-      const result = await send(api, chatId, out);
-      if (typeof result === 'number') {
-        delivery.sent.push(result);
-        if (out.keyboard) delivery.withKeyboard = result;
-      } else if (!isBlocked(result.error)) {
-        delivery.undelivered = true;
+    for (const rendered of messages) {
+      for (const out of renderForTelegram(rendered)) {
+        try {
+          const message = await api.sendMessage(chatId, out.text, out.keyboard ? withKeyboard(out.keyboard) : NO_PREVIEW);
+          delivery.sent.push(message.message_id);
+          if (out.keyboard) delivery.withKeyboard = message.message_id;
+        } catch (error) {
+          logger.warn({ method: 'sendMessage', ...describeApiError(error) }, 'telegram call failed');
+          if (!isBlocked(error)) delivery.undelivered = true;
+        }
       }
     }
     return delivery;
-  }
-
-  async function send(api: Api, chatId: number, out: TelegramOutgoing): Promise<number | { error: unknown }> {
-    try {
-      const message = await api.sendMessage(chatId, out.text, {
-        link_preview_options: { is_disabled: true },
-        ...(out.keyboard ? { reply_markup: out.keyboard } : {}),
-      });
-      return message.message_id;
-    } catch (error) {
-      logger.warn({ method: 'sendMessage', ...describeApiError(error) }, 'telegram call failed');
-      return { error };
-    }
   }
 
   return bot;
@@ -304,6 +295,13 @@ export function webhookReplyEnvelope(api: Api, reply: WebhookReply): { send(json
       }
     },
   };
+}
+
+/** Every message goes out without link previews: a contact's web address would otherwise show as a large card in her chat. */
+const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
+
+function withKeyboard(keyboard: InlineKeyboardMarkup) {
+  return { link_preview_options: { is_disabled: true }, reply_markup: keyboard };
 }
 
 /** She blocked the bot or deleted her account: nothing more can reach her, and nothing is tried. */

@@ -240,7 +240,7 @@ export class RedisSessionStore implements SessionStore {
       // The fourth is used only when the record is created.
       arguments: [String(expectedVersion), encodeRecord(value), String(ttl), expectedVersion === 0 ? String(firstVersion()) : '0'],
     };
-    return this.swapAnswer(await this.command('write', (client) => runScript(client, SWAP, args)));
+    return this.swapAnswer(await this.script('write', SWAP, args));
   }
 
   async amend(
@@ -253,7 +253,7 @@ export class RedisSessionStore implements SessionStore {
       keys: [this.keyOf(chatRef)],
       arguments: [String(expectedVersion), encodeChange(change), String(ttlWholeSeconds(ttlSeconds))],
     };
-    return this.swapAnswer(await this.command('write', (client) => runScript(client, AMEND, args)));
+    return this.swapAnswer(await this.script('write', AMEND, args));
   }
 
   /** What the compare-and-set scripts answer, as a SwapResult. */
@@ -270,7 +270,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async take(chatRef: string): Promise<Versioned<SessionRecord> | null> {
-    const stored = await this.command('delete', (client) => runScript(client, TAKE, { keys: [this.keyOf(chatRef)], arguments: [] }));
+    const stored = await this.script('delete', TAKE, { keys: [this.keyOf(chatRef)], arguments: [] });
     return typeof stored === 'string' ? parseStored(stored) : null;
   }
 
@@ -380,7 +380,11 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** Runs one command on the current connection with the REDIS_TIMEOUT_MS deadline. */
-  private command<T>(operation: string, run: (client: Client) => Promise<T>): Promise<T> {
+  private command<T>(
+    operation: string,
+    run: (client: Client) => Promise<T>,
+    instead?: (client: Client, err: unknown) => Promise<T> | undefined,
+  ): Promise<T> {
     const client = this.client;
     let sent: Promise<T>;
     try {
@@ -388,7 +392,19 @@ export class RedisSessionStore implements SessionStore {
     } catch (err) {
       sent = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    return this.deadlines.watch(sent, this.o.timeoutMs, operation, this.owner, client);
+    return this.deadlines.watch(sent, this.o.timeoutMs, operation, this.owner, client, instead);
+  }
+
+  /**
+   * Runs a Lua script by its digest (EVALSHA); when Redis does not know it (first use, or after a
+   * restart), sends the script itself with EVAL, which also puts it in Redis's cache.
+   */
+  private script(operation: string, script: Script, args: { keys: string[]; arguments: string[] }): Promise<unknown> {
+    return this.command(
+      operation,
+      (client) => client.evalSha(script.sha1, args),
+      (client, err) => (err instanceof Error && err.message.startsWith('NOSCRIPT') ? client.eval(script.source, args) : undefined),
+    );
   }
 
   /** What the deadlines tell this store about each command (kept off the store's own interface). */
@@ -443,15 +459,6 @@ export class RedisSessionStore implements SessionStore {
   }
 }
 
-/** EVALSHA, sending the script with EVAL when Redis does not know it (first use, or after a restart). */
-function runScript(client: Client, script: Script, args: { keys: string[]; arguments: string[] }): Promise<unknown> {
-  return client.evalSha(script.sha1, args).catch((err: unknown) => {
-    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-    // EVAL also puts the script in Redis's cache, so the next call goes by EVALSHA again.
-    return client.eval(script.source, args);
-  });
-}
-
 /** "<version>|<record>" as stored; null for a damaged value (absent: the next write replaces it). */
 function parseStored(stored: string): Versioned<SessionRecord> | null {
   const head = VERSIONED.exec(stored);
@@ -493,8 +500,19 @@ class Deadlines {
   private readonly pending = new Set<InFlight>();
   private timer: NodeJS.Timeout | undefined;
 
-  /** `promise`, failing as the owner's StoreUnavailableError (after `ms`: its connection is dropped). */
-  watch<T>(promise: Promise<T>, ms: number, operation: string, owner: CommandOwner, client: Client): Promise<T> {
+  /**
+   * `promise`, failing as the owner's StoreUnavailableError (after `ms`: its connection is dropped).
+   * `instead` may answer a failure with another command (watched the same way), e.g. EVAL after
+   * EVALSHA: in the same reaction, not with one more promise per command.
+   */
+  watch<T>(
+    promise: Promise<T>,
+    ms: number,
+    operation: string,
+    owner: CommandOwner,
+    client: Client,
+    instead?: (client: Client, err: unknown) => Promise<T> | undefined,
+  ): Promise<T> {
     const entry: InFlight = { at: Date.now() + ms, client, owner, expired: false };
     this.pending.add(entry);
     if (!this.timer) {
@@ -509,6 +527,13 @@ class Deadlines {
       },
       (err: unknown) => {
         this.pending.delete(entry);
+        let again: Promise<T> | undefined;
+        try {
+          again = entry.expired ? undefined : instead?.(client, err);
+        } catch (insteadErr) {
+          throw owner.failed(client, operation, insteadErr);
+        }
+        if (again) return this.watch(again, ms, operation, owner, client);
         throw owner.failed(
           client,
           operation,

@@ -73,7 +73,7 @@ function joinAnswers(answers: Record<string, string>): string | Record<string, s
 }
 
 /** A record with this many change lines or more is written whole at its next change. */
-export const CHANGE_LINES_MAX = 6;
+export const CHANGE_LINES_MAX = 8;
 
 /**
  * A change to a stored record, written as one line (see above). Only what changed is given:
@@ -100,16 +100,42 @@ export interface RecordChange {
  * break the line: refused with a TypeError, so nothing is written (snapshotChange never gives one).
  */
 export function encodeChange(change: RecordChange): string {
-  const fields: string[] = [];
-  if (change.step !== undefined) fields.push(`s${idOf(change.step)}`);
-  if (change.answers) for (const k in change.answers) fields.push(`a${idOf(k)}=${idOf(change.answers[k]!)}`);
-  if (change.updated !== undefined) fields.push(`u${change.updated.toString(36)}`);
-  if (change.lang !== undefined) fields.push(`l${change.lang === null ? '' : idOf(change.lang)}`);
-  if (change.overlay !== undefined) fields.push(`o${change.overlay === null ? '' : idOf(change.overlay)}`);
-  if (change.dropCampaign) fields.push('c');
-  if (change.ids && change.ids.ids.length > 0) fields.push(`m${change.ids.minute},${change.ids.ids.join(',')}`);
-  if (change.k !== undefined) fields.push(`k${change.k ?? ''}`);
-  return `\n${fields.join(' ')}`;
+  // Built as one string (no array of fields): a line is written at almost every turn.
+  let line = '\n';
+  let sep = '';
+  if (change.step !== undefined) {
+    line += `s${idOf(change.step)}`;
+    sep = ' ';
+  }
+  if (change.answers) {
+    for (const k in change.answers) {
+      line += `${sep}a${idOf(k)}=${idOf(change.answers[k]!)}`;
+      sep = ' ';
+    }
+  }
+  if (change.updated !== undefined) {
+    line += `${sep}u${change.updated.toString(36)}`;
+    sep = ' ';
+  }
+  if (change.lang !== undefined) {
+    line += `${sep}l${change.lang === null ? '' : idOf(change.lang)}`;
+    sep = ' ';
+  }
+  if (change.overlay !== undefined) {
+    line += `${sep}o${change.overlay === null ? '' : idOf(change.overlay)}`;
+    sep = ' ';
+  }
+  if (change.dropCampaign) {
+    line += `${sep}c`;
+    sep = ' ';
+  }
+  if (change.ids && change.ids.ids.length > 0) {
+    line += `${sep}m${change.ids.minute}`;
+    for (const id of change.ids.ids) line += `,${id}`;
+    sep = ' ';
+  }
+  if (change.k !== undefined) line += `${sep}k${change.k ?? ''}`;
+  return line;
 }
 
 /**
@@ -130,8 +156,10 @@ export function snapshotChange(before: Snapshot, after: Snapshot): RecordChange 
     let changed: Record<string, string> | undefined;
     for (const k in after.answers) {
       const v = after.answers[k]!;
-      if (k in before.answers) kept++;
-      if (before.answers[k] === v) continue;
+      // Answers are strings: undefined means not answered before.
+      const was = before.answers[k];
+      if (was !== undefined) kept++;
+      if (was === v) continue;
       if (!isId(k) || !isId(v)) return null;
       (changed ??= {})[k] = v;
     }

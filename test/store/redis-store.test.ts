@@ -124,7 +124,9 @@ describeWithRedis('RedisSessionStore', () => {
       expect(await store.write(ref, sampleRecord({ step: 'after-flush' }), version, 60)).toBe(true);
       expect(await store.read(ref)).toMatchObject({ value: { s: { step: 'after-flush' } }, version: version + 1 });
       await inspector.scriptFlush();
-      expect(await store.take(ref)).toMatchObject({ value: { s: { step: 'after-flush' } } });
+      expect(await store.amend(ref, { step: 'amended' }, version + 1, 60)).toEqual({ written: true, version: version + 2 });
+      await inspector.scriptFlush();
+      expect(await store.take(ref)).toMatchObject({ value: { s: { step: 'amended' } } });
     });
 
     it('measures the bytes a session takes (MEMORY USAGE), null for none', async () => {
