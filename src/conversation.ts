@@ -1,4 +1,4 @@
-import type { Engine, Input, TurnEvent, TurnResult } from './engine.js';
+import type { Engine, Input, Intent, TurnEvent, TurnResult } from './engine.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { addIds, CHANGE_LINES_MAX, snapshotChange, type RecordChange } from './store/session-codec.js';
 import type { Logger } from './log.js';
@@ -224,10 +224,11 @@ export class Conversations {
         // As a line of a few bytes (the ids), or whole when the record has enough lines already.
         const asLine: boolean = linesOf(current) < CHANGE_LINES_MAX;
         const record: SessionRecord = {
-          ...current.value,
+          s: current.value.s,
           m: asLine ? addIds(current.value.m, minute, ids) : this.withIds(current.value.m, ids, minute),
         };
-        if (liveKeyboard !== undefined) record.k = liveKeyboard;
+        const k = liveKeyboard ?? current.value.k;
+        if (k !== undefined) record.k = k;
         const swapped: SwapResult = asLine
           ? await this.o.store.amend(chatRef, { ids: { minute, ids }, k: liveKeyboard }, current.version, this.o.ttlSeconds)
           : await this.o.store.swap(chatRef, record, current.version, this.o.ttlSeconds);
@@ -290,9 +291,8 @@ export class Conversations {
         lang = current?.value.s.lang ?? lang;
         const result = this.o.engine.turn(current?.value.s ?? null, input, this.now());
         // Her session was lost, so it cannot say her language: the channel's hint words the notice.
-        const lost = result.intents.some((i) => i.type === 'message' && i.key === 'session.lost');
-        if (lost && result.lang === null && opts.langHint) result.lang = opts.langHint;
-        const ids = opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : [];
+        if (result.lang === null && opts.langHint && result.intents.some(isLostNotice)) result.lang = opts.langHint;
+        const ids = opts.incomingMessageId !== undefined ? [opts.incomingMessageId] : NO_IDS;
         if (result.snapshot === null) {
           // Wiped and handed back in one step: the ids to erase are those of the session as stored.
           const taken = current && !afterExit ? await this.takeForExit(chatRef, opts.channel) : null;
@@ -319,7 +319,8 @@ export class Conversations {
         // The live keyboard is not carried over: the channel removes it now and records the next one.
         // One minute for the record and its line alike (the ids are grouped by it).
         const minute = Math.floor(this.now() / 60_000);
-        const record: SessionRecord = { s: result.snapshot, ...this.messagesField(current?.value.m, ids, minute) };
+        const m = this.withIds(current?.value.m, ids, minute);
+        const record: SessionRecord = m.length > 0 ? { s: result.snapshot, m } : { s: result.snapshot };
         // What changed, as a line of a few dozen bytes, when it can be one; else the record whole.
         const change: RecordChange | null = current ? this.changeOf(current, record, ids, minute) : null;
         const swapped: SwapResult = change
@@ -424,7 +425,7 @@ export class Conversations {
   private changeOf(
     current: Known | Versioned<SessionRecord>,
     record: SessionRecord,
-    ids: number[],
+    ids: readonly number[],
     nowMin: number,
   ): RecordChange | null {
     if (linesOf(current) >= CHANGE_LINES_MAX) return null;
@@ -436,17 +437,13 @@ export class Conversations {
     return change;
   }
 
-  private messagesField(existing: SessionRecord['m'], ids: number[], nowMin: number): Pick<SessionRecord, 'm'> {
-    const m = this.withIds(existing, ids, nowMin);
-    return m.length > 0 ? { m } : {};
-  }
 
   /**
    * Adds `ids`, sent now, to the groups kept for quick exit and drops groups older than 48 hours
    * (Telegram cannot delete those). Ids of the same minute share one group, `[minute, ...ids]`:
    * a whole assessment is a few groups, which keeps the session under 1 KB in Redis.
    */
-  private withIds(existing: SessionRecord['m'], ids: number[], nowMin: number): MessageIdGroup[] {
+  private withIds(existing: SessionRecord['m'], ids: readonly number[], nowMin: number): MessageIdGroup[] {
     // The usual case, nothing to drop: the groups as they are (never changed in place), no copies.
     if (!needsRewrite(existing, nowMin)) return ids.length === 0 ? (existing ?? []) : addIds(existing, nowMin, ids);
     const fresh = messageIdGroups(existing).filter(([at]) => (nowMin - at) * 60 < MESSAGE_ID_MAX_AGE_S);
@@ -456,6 +453,14 @@ export class Conversations {
   private serialise<T>(key: string, task: () => Promise<T>): Promise<T> {
     return this.queue.run(key, task);
   }
+}
+
+/** No message ids (shared, never changed). */
+const NO_IDS: readonly number[] = Object.freeze([]);
+
+/** The notice that her session was lost (worded in the channel's language hint). */
+function isLostNotice(i: Intent): boolean {
+  return i.type === 'message' && i.key === 'session.lost';
 }
 
 /** A chat's session as this process last wrote or read it, and the change lines stored after it. */

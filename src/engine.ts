@@ -298,7 +298,7 @@ export class Engine {
   }
 
   private restart(session: Snapshot, now: number): TurnResult {
-    const result = this.send({ ...session, overlay: undefined }, { type: 'RESTART' }, now);
+    const result = this.send(session, { type: 'RESTART' }, now);
     if (result.snapshot) result.snapshot.started = now;
     return { ...result, events: [{ type: 'started', lang: session.lang, ...(session.campaign ? { campaign: session.campaign } : {}) }, ...result.events] };
   }
@@ -309,9 +309,7 @@ export class Engine {
     if (!moved) {
       return this.startSession({ lang: session.lang, campaign: session.campaign }, now, [{ type: 'message', key: 'session.flow_updated' }]);
     }
-    // Without the overlay (a rest copy: \`delete\` would leave a slow object on every turn).
-    const { overlay: _overlay, ...base } = session;
-    return this.afterTransition(base, moved.context, moved.step, moved.actions, now);
+    return this.afterTransition(session, moved.context, moved.step, moved.actions, now);
   }
 
   private afterTransition(
@@ -324,7 +322,19 @@ export class Engine {
     const flow = this.flowOf(session);
     const intents: Intent[] = [];
     const events: TurnEvent[] = [];
-    let next: Snapshot | null = { ...session, step, answers: context.answers, lang: context.lang, updated: now };
+    // Field by field (no spread): the next snapshot, without any overlay (a move answers it).
+    let next: Snapshot | null = {
+      v: 1,
+      flow: session.flow,
+      ver: session.ver,
+      hash: session.hash,
+      step,
+      answers: context.answers,
+      lang: context.lang,
+      started: session.started,
+      updated: now,
+    };
+    if (session.campaign !== undefined) next.campaign = session.campaign;
     for (const action of actions) {
       const params = action.params;
       switch (action.type) {
@@ -360,7 +370,7 @@ export class Engine {
             contacts,
             summary: summaryContacts(this.bundle, assessment, lang, contacts, now),
           });
-          intents.push(this.currentQuestion({ ...next!, overlay: undefined }));
+          intents.push(this.currentQuestion(next!));
           events.push({
             type: 'completed',
             lang: context.lang,

@@ -108,8 +108,8 @@ interface Move {
   actions: readonly FlowAction[];
   /** False when the answers are reset (RESTART). */
   keepAnswers: boolean;
-  /** Answers recorded by this move (step id -> choice id). */
-  record: Readonly<Record<string, string>>;
+  /** Answers recorded by this move, as (step id, choice id) pairs. */
+  recorded: readonly (readonly [string, string])[];
   /** The language set by this move (`undefined`: unchanged). */
   lang?: string | null;
 }
@@ -127,7 +127,11 @@ const MOVES_MAX = 50_000;
  * test/engine.test.ts compares every move with XState's own transition.
  */
 export class FlowMoves {
+  /** The first moves (per language set or not). */
   private readonly moves = new Map<string, Move | null>();
+  /** Step -> event (choice id, or "\u0001" for RESTART) -> [move without a language, with one]. */
+  private readonly byStep = new Map<string, Map<string, [Move | null | undefined, Move | null | undefined]>>();
+  private stepMoves = 0;
 
   constructor(readonly machine: FlowMachine) {}
 
@@ -152,11 +156,21 @@ export class FlowMoves {
     context: FlowContext,
     event: FlowEvent,
   ): { step: string; context: FlowContext; actions: readonly FlowAction[] } | null {
-    const key = `${step}\u0000${event.type === 'CHOOSE' ? event.choice : '\u0001'}\u0000${context.lang === null ? 0 : 1}`;
-    let move = this.moves.get(key);
+    // Looked up by step, then event, then language set or not: no key string built per turn.
+    const byEvent = this.byStep.get(step);
+    const eventKey = event.type === 'CHOOSE' ? event.choice : '\u0001';
+    const slot = context.lang === null ? 0 : 1;
+    let move = byEvent?.get(eventKey)?.[slot];
     if (move === undefined) {
       move = this.compute(step, context.lang === null ? null : PROBE, event);
-      this.remember(key, move);
+      if (this.moves.size + this.stepMoves < MOVES_MAX) {
+        let events = byEvent;
+        if (!events) this.byStep.set(step, (events = new Map()));
+        let pair = events.get(eventKey);
+        if (!pair) events.set(eventKey, (pair = [undefined, undefined]));
+        pair[slot] = move;
+        this.stepMoves++;
+      }
     }
     return move && apply(move, context);
   }
@@ -175,7 +189,7 @@ export class FlowMoves {
   }
 
   private remember(key: string, move: Move | null): void {
-    if (this.moves.size < MOVES_MAX) this.moves.set(key, move);
+    if (this.moves.size + this.stepMoves < MOVES_MAX) this.moves.set(key, move);
   }
 }
 
@@ -192,7 +206,7 @@ function toMove(
     step,
     actions: actions.map((a) => ({ type: a.type, params: (a.params ?? { step }) as FlowAction['params'] })),
     keepAnswers: Object.keys(before).every((k) => k in context.answers),
-    record,
+    recorded: Object.entries(record),
     ...(context.lang !== lang ? { lang: context.lang } : {}),
   };
 }
@@ -201,12 +215,12 @@ function apply(
   move: Move,
   context: FlowContext,
 ): { step: string; context: FlowContext; actions: readonly FlowAction[] } {
-  const recorded = Object.keys(move.record).length > 0;
-  const answers = move.keepAnswers
-    ? recorded
-      ? { ...context.answers, ...move.record }
-      : context.answers
-    : { ...move.record };
+  let answers = context.answers;
+  if (!move.keepAnswers || move.recorded.length > 0) {
+    // A copy with one source, then the few answers added (faster than a spread of two objects).
+    answers = move.keepAnswers ? { ...context.answers } : {};
+    for (const [k, v] of move.recorded) answers[k] = v;
+  }
   return {
     step: move.step,
     context: { answers, lang: move.lang === undefined ? context.lang : move.lang },
