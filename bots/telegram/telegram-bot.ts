@@ -249,11 +249,12 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     return conversations.renderer.render(conversations.engine.failSafe(lang), lang);
   }
 
-  async function removeKeyboard(api: Api, chatId: number, messageId: number): Promise<void> {
-    await tryApiCall(
+  /** Removes a message's answer buttons; never throws (a failure is logged). */
+  function removeKeyboard(api: Api, chatId: number, messageId: number): Promise<unknown> {
+    return tryApiCall(
       logger,
       'editMessageReplyMarkup',
-      () => api.editMessageReplyMarkup(chatId, messageId, { reply_markup: { inline_keyboard: [] } }),
+      () => api.editMessageReplyMarkup(chatId, messageId, NO_BUTTONS),
       isEditPointless,
     );
   }
@@ -296,6 +297,9 @@ export function webhookReplyEnvelope(api: Api, reply: WebhookReply): { send(json
     },
   };
 }
+
+/** The markup that removes a message's inline keyboard (shared, never changed). */
+const NO_BUTTONS: { reply_markup: InlineKeyboardMarkup } = { reply_markup: { inline_keyboard: [] } };
 
 /** Every message goes out without link previews: a contact's web address would otherwise show as a large card in her chat. */
 const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;

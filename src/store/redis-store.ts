@@ -123,6 +123,12 @@ end
 return current
 `;
 
+/** The keys and arguments of one script call. */
+interface ScriptArgs {
+  keys: string[];
+  arguments: string[];
+}
+
 /** A Lua script and its SHA1 (EVALSHA sends the digest, not the script). */
 interface Script {
   source: string;
@@ -380,11 +386,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** Runs one command on the current connection with the REDIS_TIMEOUT_MS deadline. */
-  private command<T>(
-    operation: string,
-    run: (client: Client) => Promise<T>,
-    instead?: (client: Client, err: unknown) => Promise<T> | undefined,
-  ): Promise<T> {
+  private command<T>(operation: string, run: (client: Client) => Promise<T>): Promise<T> {
     const client = this.client;
     let sent: Promise<T>;
     try {
@@ -392,19 +394,22 @@ export class RedisSessionStore implements SessionStore {
     } catch (err) {
       sent = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    return this.deadlines.watch(sent, this.o.timeoutMs, operation, this.owner, client, instead);
+    return this.deadlines.watch(sent, this.o.timeoutMs, operation, this.owner, client);
   }
 
   /**
    * Runs a Lua script by its digest (EVALSHA); when Redis does not know it (first use, or after a
-   * restart), sends the script itself with EVAL, which also puts it in Redis's cache.
+   * restart), the deadlines send the script itself with EVAL, which also puts it in Redis's cache.
    */
-  private script(operation: string, script: Script, args: { keys: string[]; arguments: string[] }): Promise<unknown> {
-    return this.command(
-      operation,
-      (client) => client.evalSha(script.sha1, args),
-      (client, err) => (err instanceof Error && err.message.startsWith('NOSCRIPT') ? client.eval(script.source, args) : undefined),
-    );
+  private script(operation: string, script: Script, args: ScriptArgs): Promise<unknown> {
+    const client = this.client;
+    let sent: Promise<unknown>;
+    try {
+      sent = client.evalSha(script.sha1, args);
+    } catch (err) {
+      sent = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    return this.deadlines.watch(sent, this.o.timeoutMs, operation, this.owner, client, script, args);
   }
 
   /** What the deadlines tell this store about each command (kept off the store's own interface). */
@@ -502,8 +507,8 @@ class Deadlines {
 
   /**
    * `promise`, failing as the owner's StoreUnavailableError (after `ms`: its connection is dropped).
-   * `instead` may answer a failure with another command (watched the same way), e.g. EVAL after
-   * EVALSHA: in the same reaction, not with one more promise per command.
+   * For a script run by its digest (`script` given), NOSCRIPT is answered with EVAL of the script
+   * itself, watched the same way: in the same reaction, not with one more promise per command.
    */
   watch<T>(
     promise: Promise<T>,
@@ -511,7 +516,8 @@ class Deadlines {
     operation: string,
     owner: CommandOwner,
     client: Client,
-    instead?: (client: Client, err: unknown) => Promise<T> | undefined,
+    script?: Script,
+    args?: ScriptArgs,
   ): Promise<T> {
     const entry: InFlight = { at: Date.now() + ms, client, owner, expired: false };
     this.pending.add(entry);
@@ -527,13 +533,15 @@ class Deadlines {
       },
       (err: unknown) => {
         this.pending.delete(entry);
-        let again: Promise<T> | undefined;
-        try {
-          again = entry.expired ? undefined : instead?.(client, err);
-        } catch (insteadErr) {
-          throw owner.failed(client, operation, insteadErr);
+        if (script && args && !entry.expired && err instanceof Error && err.message.startsWith('NOSCRIPT')) {
+          let again: Promise<T>;
+          try {
+            again = client.eval(script.source, args) as Promise<T>;
+          } catch (evalErr) {
+            throw owner.failed(client, operation, evalErr);
+          }
+          return this.watch(again, ms, operation, owner, client);
         }
-        if (again) return this.watch(again, ms, operation, owner, client);
         throw owner.failed(
           client,
           operation,

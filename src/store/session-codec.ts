@@ -164,7 +164,9 @@ export function snapshotChange(before: Snapshot, after: Snapshot): RecordChange 
       (changed ??= {})[k] = v;
     }
     // An answer dropped (a restart): not a change a line can say.
-    if (kept !== Object.keys(before.answers).length) return null;
+    let had = 0;
+    for (const _ in before.answers) had++;
+    if (kept !== had) return null;
     if (changed) change.answers = changed;
   }
   if (after.updated !== before.updated) change.updated = after.updated;
