@@ -20,10 +20,18 @@ export function verifiedOn(contact: ContactDef): string {
 export function isConfirmed(bundle: Bundle, id: string, now: number = Date.now()): boolean {
   const c = bundle.contacts.contacts[id];
   if (!c || c.status !== 'confirmed') return false;
-  const age = now - Date.parse(`${verifiedOn(c)}T00:00:00Z`);
+  const age = now - verifiedMs(c);
   // A date in the future is a typo, not a confirmation.
   return age >= -DAY_MS && age <= bundle.contacts.confirm_every_days * DAY_MS;
 }
+
+/** The start of the day a contact was last checked (UTC), worked out once per contact loaded. */
+function verifiedMs(contact: ContactDef): number {
+  let ms = verifiedAt.get(contact);
+  if (ms === undefined) verifiedAt.set(contact, (ms = Date.parse(`${verifiedOn(contact)}T00:00:00Z`)));
+  return ms;
+}
+const verifiedAt = new WeakMap<ContactDef, number>();
 
 /** True when a contact may be shown at all (an unverified one never is). */
 export function isShowable(bundle: Bundle, id: string): boolean {
