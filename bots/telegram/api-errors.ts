@@ -57,6 +57,16 @@ export function tryApiCall<T>(
 }
 
 function callFailed(logger: Logger, method: string, expected: (err: unknown) => boolean, err: unknown): undefined {
-  if (!expected(err)) logger.warn({ method, ...describeApiError(err) }, 'telegram call failed');
+  logCallFailure(logger, method, err, expected);
   return undefined;
+}
+
+/** Logs a failed Telegram call without identifiers, unless `expected` says it is nothing to worry about. */
+export function logCallFailure(
+  logger: Logger,
+  method: string,
+  err: unknown,
+  expected: (err: unknown) => boolean = NOTHING_EXPECTED,
+): void {
+  if (!expected(err)) logger.warn({ method, ...describeApiError(err) }, 'telegram call failed');
 }

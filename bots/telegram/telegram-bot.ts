@@ -8,7 +8,7 @@ import type { Input } from '../../src/engine.js';
 import type { Logger } from '../../src/log.js';
 import type { RenderedMessage } from '../../src/render.js';
 import { chatRef } from '../../src/privacy.js';
-import { describeApiError, isEditPointless, tryApiCall } from './api-errors.js';
+import { describeApiError, isEditPointless, logCallFailure, tryApiCall } from './api-errors.js';
 import { inputFromCallbackData } from '../shared/callback-data.js';
 import { ChatMemory } from './chat-memory.js';
 import { eraseMessages } from './erase-messages.js';
@@ -133,10 +133,10 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     }
     // One chat's updates run one after another, sending included (polling runs chats concurrently;
     // webhooks may too): the whole update holds the chat in the core.
+    // Every error of the update is caught inside (onTap, onMessage), while the chat is still held:
+    // her emergency reply goes out before her next update is handled.
     const ref = refOf(chat.id);
-    return conversations
-      .exclusive(ref, () => route(ctx, chat.id, ref))
-      .catch((error: unknown) => onError(new BotError(error, ctx)));
+    return conversations.exclusive(ref, () => route(ctx, chat.id, ref));
   });
 
   function route(ctx: Context, chatId: number, ref: string): Promise<void> {
@@ -154,11 +154,19 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     chatId: number,
     ref: string,
   ): Promise<void> {
-    // Always answer, first: otherwise her app shows a spinner on the button.
-    await tryApiCall(logger, 'answerCallbackQuery', () => ctx.answerCallbackQuery());
-    const input = inputFromCallbackData(typeof query.data === 'string' ? query.data : '');
-    const tapped = query.message?.message_id;
-    await runTurn(ctx, chatId, ref, input, typeof tapped === 'number' ? { tappedMessageId: tapped } : {});
+    try {
+      // Always answer, first: otherwise her app shows a spinner on the button.
+      try {
+        await ctx.answerCallbackQuery();
+      } catch (err) {
+        logCallFailure(logger, 'answerCallbackQuery', err);
+      }
+      const input = inputFromCallbackData(typeof query.data === 'string' ? query.data : '');
+      const tapped = query.message?.message_id;
+      await runTurn(ctx, chatId, ref, input, typeof tapped === 'number' ? { tappedMessageId: tapped } : {});
+    } catch (error) {
+      await onError(new BotError(error, ctx));
+    }
   }
 
   // === Messages
@@ -168,10 +176,14 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     chatId: number,
     ref: string,
   ): Promise<void> {
-    const input = inputFromMessage(message, locales());
-    if (input === null) return;
-    const id = message.message_id;
-    await runTurn(ctx, chatId, ref, input, typeof id === 'number' ? { incomingMessageId: id } : {});
+    try {
+      const input = inputFromMessage(message, locales());
+      if (input === null) return;
+      const id = message.message_id;
+      await runTurn(ctx, chatId, ref, input, typeof id === 'number' ? { incomingMessageId: id } : {});
+    } catch (error) {
+      await onError(new BotError(error, ctx));
+    }
   }
 
   async function runTurn(
@@ -225,8 +237,14 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     const live = outcome.liveKeyboard ?? memory.liveKeyboard(ref);
     memory.forgetLiveKeyboard(ref);
     const tapped = opts.tappedMessageId;
-    if (tapped !== undefined) await removeKeyboard(ctx.api, chatId, tapped);
-    if (live !== undefined && live !== tapped) await removeKeyboard(ctx.api, chatId, live);
+    for (const id of [tapped, live === tapped ? undefined : live]) {
+      if (id === undefined) continue;
+      try {
+        await ctx.api.editMessageReplyMarkup(chatId, id, NO_BUTTONS);
+      } catch (err) {
+        logCallFailure(logger, 'editMessageReplyMarkup', err, isEditPointless);
+      }
+    }
     const reply = await deliver(ctx.api, chatId, outcome.messages);
     const sent = reply.sent;
     if (reply.undelivered) {
@@ -247,16 +265,6 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
 
   function failSafe(lang: string | null): RenderedMessage[] {
     return conversations.renderer.render(conversations.engine.failSafe(lang), lang);
-  }
-
-  /** Removes a message's answer buttons; never throws (a failure is logged). */
-  function removeKeyboard(api: Api, chatId: number, messageId: number): Promise<unknown> {
-    return tryApiCall(
-      logger,
-      'editMessageReplyMarkup',
-      () => api.editMessageReplyMarkup(chatId, messageId, NO_BUTTONS),
-      isEditPointless,
-    );
   }
 
   /** Sends rendered messages in order; a message that fails is logged and the rest still go. */

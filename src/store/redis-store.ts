@@ -234,50 +234,41 @@ export class RedisSessionStore implements SessionStore {
     return (await this.swap(chatRef, value, expectedVersion, ttlSeconds)).written;
   }
 
-  async swap(
-    chatRef: string,
-    value: SessionRecord,
-    expectedVersion: number,
-    ttlSeconds: number,
-  ): Promise<SwapResult> {
-    const ttl = ttlWholeSeconds(ttlSeconds);
-    const args = {
-      keys: [this.keyOf(chatRef)],
-      // The fourth is used only when the record is created.
-      arguments: [String(expectedVersion), encodeRecord(value), String(ttl), expectedVersion === 0 ? String(firstVersion()) : '0'],
-    };
-    return this.swapAnswer(await this.script('write', SWAP, args));
-  }
-
-  async amend(
-    chatRef: string,
-    change: RecordChange,
-    expectedVersion: number,
-    ttlSeconds: number,
-  ): Promise<SwapResult> {
-    const args = {
-      keys: [this.keyOf(chatRef)],
-      arguments: [String(expectedVersion), encodeChange(change), String(ttlWholeSeconds(ttlSeconds))],
-    };
-    return this.swapAnswer(await this.script('write', AMEND, args));
-  }
-
-  /** What the compare-and-set scripts answer, as a SwapResult. */
-  private swapAnswer(answer: unknown): SwapResult {
-    if (typeof answer === 'number') {
-      return answer > 0 ? { written: true, version: answer } : { written: false, current: null };
+  swap(chatRef: string, value: SessionRecord, expectedVersion: number, ttlSeconds: number): Promise<SwapResult> {
+    let args: ScriptArgs;
+    try {
+      const ttl = ttlWholeSeconds(ttlSeconds);
+      args = {
+        keys: [this.keyOf(chatRef)],
+        // The fourth is used only when the record is created.
+        arguments: [String(expectedVersion), encodeRecord(value), String(ttl), expectedVersion === 0 ? String(firstVersion()) : '0'],
+      };
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    if (typeof answer === 'string') return { written: false, current: parseStored(answer) };
-    throw unavailable('write', new TypeError('unexpected answer to the compare-and-set'));
+    return this.script('write', SWAP, args, swapAnswer);
+  }
+
+  amend(chatRef: string, change: RecordChange, expectedVersion: number, ttlSeconds: number): Promise<SwapResult> {
+    let args: ScriptArgs;
+    try {
+      args = {
+        keys: [this.keyOf(chatRef)],
+        arguments: [String(expectedVersion), encodeChange(change), String(ttlWholeSeconds(ttlSeconds))],
+      };
+    } catch (err) {
+      // A change that cannot be a line (refused by encodeChange): nothing is written.
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    return this.script('write', AMEND, args, swapAnswer);
   }
 
   async delete(chatRef: string): Promise<void> {
     await this.command('delete', (client) => client.del(this.keyOf(chatRef)));
   }
 
-  async take(chatRef: string): Promise<Versioned<SessionRecord> | null> {
-    const stored = await this.script('delete', TAKE, { keys: [this.keyOf(chatRef)], arguments: [] });
-    return typeof stored === 'string' ? parseStored(stored) : null;
+  take(chatRef: string): Promise<Versioned<SessionRecord> | null> {
+    return this.script('delete', TAKE, { keys: [this.keyOf(chatRef)], arguments: [] }, takenAnswer);
   }
 
   async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
@@ -401,7 +392,7 @@ export class RedisSessionStore implements SessionStore {
    * Runs a Lua script by its digest (EVALSHA); when Redis does not know it (first use, or after a
    * restart), the deadlines send the script itself with EVAL, which also puts it in Redis's cache.
    */
-  private script(operation: string, script: Script, args: ScriptArgs): Promise<unknown> {
+  private script<R>(operation: string, script: Script, args: ScriptArgs, answer: (value: unknown) => R): Promise<R> {
     const client = this.client;
     let sent: Promise<unknown>;
     try {
@@ -409,7 +400,7 @@ export class RedisSessionStore implements SessionStore {
     } catch (err) {
       sent = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    return this.deadlines.watch(sent, this.o.timeoutMs, operation, this.owner, client, script, args);
+    return this.deadlines.watch(sent, this.o.timeoutMs, operation, this.owner, client, answer, script, args);
   }
 
   /** What the deadlines tell this store about each command (kept off the store's own interface). */
@@ -464,6 +455,20 @@ export class RedisSessionStore implements SessionStore {
   }
 }
 
+/** What the compare-and-set scripts answer, as a SwapResult. */
+function swapAnswer(answer: unknown): SwapResult {
+  if (typeof answer === 'number') {
+    return answer > 0 ? { written: true, version: answer } : { written: false, current: null };
+  }
+  if (typeof answer === 'string') return { written: false, current: parseStored(answer) };
+  throw unavailable('write', new TypeError('unexpected answer to the compare-and-set'));
+}
+
+/** What the take script answers: the record it removed, if any. */
+function takenAnswer(stored: unknown): Versioned<SessionRecord> | null {
+  return typeof stored === 'string' ? parseStored(stored) : null;
+}
+
 /** "<version>|<record>" as stored; null for a damaged value (absent: the next write replaces it). */
 function parseStored(stored: string): Versioned<SessionRecord> | null {
   const head = VERSIONED.exec(stored);
@@ -506,19 +511,21 @@ class Deadlines {
   private timer: NodeJS.Timeout | undefined;
 
   /**
-   * `promise`, failing as the owner's StoreUnavailableError (after `ms`: its connection is dropped).
-   * For a script run by its digest (`script` given), NOSCRIPT is answered with EVAL of the script
-   * itself, watched the same way: in the same reaction, not with one more promise per command.
+   * `promise`, failing as the owner's StoreUnavailableError (after `ms`: its connection is dropped),
+   * its value read by `answer` when given. For a script run by its digest (`script` given), NOSCRIPT
+   * is answered with EVAL of the script itself, watched the same way. Both in the same reaction:
+   * not one more promise per command.
    */
-  watch<T>(
+  watch<T, R = T>(
     promise: Promise<T>,
     ms: number,
     operation: string,
     owner: CommandOwner,
     client: Client,
+    answer?: (value: T) => R,
     script?: Script,
     args?: ScriptArgs,
-  ): Promise<T> {
+  ): Promise<R> {
     const entry: InFlight = { at: Date.now() + ms, client, owner, expired: false };
     this.pending.add(entry);
     if (!this.timer) {
@@ -529,7 +536,7 @@ class Deadlines {
       (value) => {
         this.pending.delete(entry);
         owner.answered(client);
-        return value;
+        return answer ? answer(value) : (value as unknown as R);
       },
       (err: unknown) => {
         this.pending.delete(entry);
@@ -540,7 +547,7 @@ class Deadlines {
           } catch (evalErr) {
             throw owner.failed(client, operation, evalErr);
           }
-          return this.watch(again, ms, operation, owner, client);
+          return this.watch(again, ms, operation, owner, client, answer);
         }
         throw owner.failed(
           client,

@@ -483,6 +483,24 @@ describe('when Telegram or the core fails', () => {
     expect(log).toContain('"err":"TypeError"');
     expect(log).not.toContain(String(user.id));
   });
+  it('an unexpected error on a button tap: the tap is answered, she gets "sorry" with the contacts, and the next tap goes on', async () => {
+    const h = new TelegramHarness({ locales: ['en'] });
+    const user = newUser();
+    await h.say(user, '/start en');
+    const before = h.sentTexts(user.id).length;
+    vi.spyOn(h.core.conversations, 'handleExclusive').mockRejectedValueOnce(new TypeError(`bad ${user.id}`));
+    await h.tap(user, 'self');
+    const sent = h.sentTexts(user.id).slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toContain(h.t('en', 'error.sorry'));
+    expect(sent[0]).toContain('999');
+    expect(h.fake.callsOf('answerCallbackQuery')).toHaveLength(1);
+    expect(h.logLines.join('')).not.toContain(String(user.id));
+    // Nothing was written: the same question still takes her answer.
+    expect(h.fake.lastQuestion(user.id)?.text).toBe(h.t('en', 'q.passport.text'));
+    await h.tap(user, 'self');
+    expect(h.fake.lastQuestion(user.id)?.text).toBe(h.t('en', 'q.job_promised.text'));
+  });
 });
 
 describe('the command menu', () => {
