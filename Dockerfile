@@ -14,13 +14,18 @@ RUN if [ "$WITH_CHROMIUM" = "true" ]; then \
 WORKDIR /app
 # Dependencies first (a layer that changes only with the lock file); no browser is downloaded.
 COPY package.json package-lock.json .puppeteerrc.cjs ./
-# (tsx, which runs the TypeScript sources as `npm start` does, is a runtime dependency.)
+# (esbuild, which bundles the TypeScript sources below, is a runtime dependency, as is tsx, which
+# runs them unbundled as `npm start` does and runs the maintainers' commands.)
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY src ./src
 COPY bots ./bots
 COPY flows ./flows
 COPY locales ./locales
+COPY scripts/build.ts ./scripts/
 COPY tsconfig.json ./
+# The bot as one JavaScript file (scripts/build.ts): nothing to compile at each start, so a restart
+# is ready sooner.
+RUN npm run build
 
 # A user without rights; the WhatsApp login folder is a volume it owns (the only thing to back up).
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin bot \
@@ -35,4 +40,4 @@ ENV NODE_ENV=production \
 EXPOSE 8080
 # The webhook server answers GET /health (200 while serving, 503 while stopping).
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/main.mjs"]
