@@ -437,7 +437,6 @@ export class Conversations {
     return change;
   }
 
-
   /**
    * Adds `ids`, sent now, to the groups kept for quick exit and drops groups older than 48 hours
    * (Telegram cannot delete those). Ids of the same minute share one group, `[minute, ...ids]`:
