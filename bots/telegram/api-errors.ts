@@ -50,15 +50,11 @@ export function tryApiCall<T>(
   expected: (err: unknown) => boolean = NOTHING_EXPECTED,
 ): Promise<T | undefined> {
   try {
-    return call().then(undefined, (err: unknown) => callFailed(logger, method, expected, err));
+    return call().then(undefined, (err: unknown) => void logCallFailure(logger, method, err, expected));
   } catch (err) {
-    return Promise.resolve(callFailed(logger, method, expected, err));
+    logCallFailure(logger, method, err, expected);
+    return Promise.resolve(undefined);
   }
-}
-
-function callFailed(logger: Logger, method: string, expected: (err: unknown) => boolean, err: unknown): undefined {
-  logCallFailure(logger, method, err, expected);
-  return undefined;
 }
 
 /** Logs a failed Telegram call without identifiers, unless `expected` says it is nothing to worry about. */

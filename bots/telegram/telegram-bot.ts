@@ -133,18 +133,23 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     }
     // One chat's updates run one after another, sending included (polling runs chats concurrently;
     // webhooks may too): the whole update holds the chat in the core.
-    // Every error of the update is caught inside (onTap, onMessage), while the chat is still held:
-    // her emergency reply goes out before her next update is handled.
     const ref = refOf(chat.id);
     return conversations.exclusive(ref, () => route(ctx, chat.id, ref));
   });
 
-  function route(ctx: Context, chatId: number, ref: string): Promise<void> {
-    if (ctx.callbackQuery) return onTap(ctx, ctx.callbackQuery, chatId, ref);
-    // Text, commands, deep links, and everything she cannot usefully send (stickers, photos...).
-    // Anything else (an edited message, a reaction, a member update) is not asked for and is ignored.
-    if (ctx.message) return onMessage(ctx, ctx.message, chatId, ref);
-    return Promise.resolve();
+  /**
+   * One update of a private chat. Every error is caught here, while the chat is still held: her
+   * emergency reply goes out before her next update is handled.
+   */
+  async function route(ctx: Context, chatId: number, ref: string): Promise<void> {
+    try {
+      if (ctx.callbackQuery) await onTap(ctx, ctx.callbackQuery, chatId, ref);
+      // Text, commands, deep links, and everything she cannot usefully send (stickers, photos...).
+      // Anything else (an edited message, a reaction, a member update) is not asked for and is ignored.
+      else if (ctx.message) await onMessage(ctx, ctx.message, chatId, ref);
+    } catch (error) {
+      await onError(new BotError(error, ctx));
+    }
   }
 
   // === Button taps
@@ -154,19 +159,15 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     chatId: number,
     ref: string,
   ): Promise<void> {
+    // Always answer, first: otherwise her app shows a spinner on the button.
     try {
-      // Always answer, first: otherwise her app shows a spinner on the button.
-      try {
-        await ctx.answerCallbackQuery();
-      } catch (err) {
-        logCallFailure(logger, 'answerCallbackQuery', err);
-      }
-      const input = inputFromCallbackData(typeof query.data === 'string' ? query.data : '');
-      const tapped = query.message?.message_id;
-      await runTurn(ctx, chatId, ref, input, typeof tapped === 'number' ? { tappedMessageId: tapped } : {});
-    } catch (error) {
-      await onError(new BotError(error, ctx));
+      await ctx.answerCallbackQuery();
+    } catch (err) {
+      logCallFailure(logger, 'answerCallbackQuery', err);
     }
+    const input = inputFromCallbackData(typeof query.data === 'string' ? query.data : '');
+    const tapped = query.message?.message_id;
+    await runTurn(ctx, chatId, ref, input, typeof tapped === 'number' ? { tappedMessageId: tapped } : {});
   }
 
   // === Messages
@@ -176,14 +177,10 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     chatId: number,
     ref: string,
   ): Promise<void> {
-    try {
-      const input = inputFromMessage(message, locales());
-      if (input === null) return;
-      const id = message.message_id;
-      await runTurn(ctx, chatId, ref, input, typeof id === 'number' ? { incomingMessageId: id } : {});
-    } catch (error) {
-      await onError(new BotError(error, ctx));
-    }
+    const input = inputFromMessage(message, locales());
+    if (input === null) return;
+    const id = message.message_id;
+    await runTurn(ctx, chatId, ref, input, typeof id === 'number' ? { incomingMessageId: id } : {});
   }
 
   async function runTurn(
@@ -313,7 +310,7 @@ const NO_BUTTONS: { reply_markup: InlineKeyboardMarkup } = { reply_markup: { inl
 const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 function withKeyboard(keyboard: InlineKeyboardMarkup) {
-  return { link_preview_options: { is_disabled: true }, reply_markup: keyboard };
+  return { link_preview_options: NO_PREVIEW.link_preview_options, reply_markup: keyboard };
 }
 
 /** She blocked the bot or deleted her account: nothing more can reach her, and nothing is tried. */

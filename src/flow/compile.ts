@@ -127,25 +127,26 @@ const MOVES_MAX = 50_000;
  * test/engine.test.ts compares every move with XState's own transition.
  */
 export class FlowMoves {
-  /** The first moves (per language set or not). */
-  private readonly moves = new Map<string, Move | null>();
-  /** Step -> event (choice id, or "\u0001" for RESTART) -> [move without a language, with one]. */
-  private readonly byStep = new Map<string, Map<string, [Move | null | undefined, Move | null | undefined]>>();
-  private stepMoves = 0;
+  /**
+   * Step -> event (choice id; "\u0001" for RESTART) -> [move without a language, with one]. The
+   * first moves sit under the step "" (no step id is empty): no key string is built per turn.
+   */
+  private readonly moves = new Map<string, Map<string, [Move | null | undefined, Move | null | undefined]>>();
+  private size = 0;
 
   constructor(readonly machine: FlowMachine) {}
 
   /** The first step for a new session and what it does, or null when the machine fails. */
   start(lang: string | null): { step: string; context: FlowContext; actions: readonly FlowAction[] } | null {
-    const key = lang === null ? 'start\u0000' : 'start\u0001';
-    let move = this.moves.get(key);
+    const slot = lang === null ? 0 : 1;
+    let move = this.moves.get('')?.get('start')?.[slot];
     if (move === undefined) {
       const [snap, actions] = initialTransition(this.machine, { lang: lang === null ? null : PROBE });
       move =
         snap.status === 'error'
           ? null
           : toMove(String(snap.value), snap.context, actions, {}, lang === null ? null : PROBE);
-      this.remember(key, move);
+      this.remember('', 'start', slot, move);
     }
     return move && apply(move, { answers: {}, lang });
   }
@@ -156,21 +157,12 @@ export class FlowMoves {
     context: FlowContext,
     event: FlowEvent,
   ): { step: string; context: FlowContext; actions: readonly FlowAction[] } | null {
-    // Looked up by step, then event, then language set or not: no key string built per turn.
-    const byEvent = this.byStep.get(step);
     const eventKey = event.type === 'CHOOSE' ? event.choice : '\u0001';
     const slot = context.lang === null ? 0 : 1;
-    let move = byEvent?.get(eventKey)?.[slot];
+    let move = this.moves.get(step)?.get(eventKey)?.[slot];
     if (move === undefined) {
       move = this.compute(step, context.lang === null ? null : PROBE, event);
-      if (this.moves.size + this.stepMoves < MOVES_MAX) {
-        let events = byEvent;
-        if (!events) this.byStep.set(step, (events = new Map()));
-        let pair = events.get(eventKey);
-        if (!pair) events.set(eventKey, (pair = [undefined, undefined]));
-        pair[slot] = move;
-        this.stepMoves++;
-      }
+      this.remember(step, eventKey, slot, move);
     }
     return move && apply(move, context);
   }
@@ -188,8 +180,14 @@ export class FlowMoves {
     return snap.status === 'error' ? null : toMove(String(snap.value), snap.context, actions, answers, lang);
   }
 
-  private remember(key: string, move: Move | null): void {
-    if (this.moves.size + this.stepMoves < MOVES_MAX) this.moves.set(key, move);
+  private remember(step: string, eventKey: string, slot: 0 | 1, move: Move | null): void {
+    if (this.size >= MOVES_MAX) return;
+    let events = this.moves.get(step);
+    if (!events) this.moves.set(step, (events = new Map()));
+    let pair = events.get(eventKey);
+    if (!pair) events.set(eventKey, (pair = [undefined, undefined]));
+    pair[slot] = move;
+    this.size++;
   }
 }
 

@@ -244,7 +244,7 @@ export class RedisSessionStore implements SessionStore {
         arguments: [String(expectedVersion), encodeRecord(value), String(ttl), expectedVersion === 0 ? String(firstVersion()) : '0'],
       };
     } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      return rejection(err);
     }
     return this.script('write', SWAP, args, swapAnswer);
   }
@@ -258,7 +258,7 @@ export class RedisSessionStore implements SessionStore {
       };
     } catch (err) {
       // A change that cannot be a line (refused by encodeChange): nothing is written.
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      return rejection(err);
     }
     return this.script('write', AMEND, args, swapAnswer);
   }
@@ -383,7 +383,7 @@ export class RedisSessionStore implements SessionStore {
     try {
       sent = run(client);
     } catch (err) {
-      sent = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      sent = rejection(err);
     }
     return this.deadlines.watch(sent, this.o.timeoutMs, operation, this.owner, client);
   }
@@ -398,7 +398,7 @@ export class RedisSessionStore implements SessionStore {
     try {
       sent = client.evalSha(script.sha1, args);
     } catch (err) {
-      sent = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      sent = rejection(err);
     }
     return this.deadlines.watch(sent, this.o.timeoutMs, operation, this.owner, client, answer, script, args);
   }
@@ -453,6 +453,11 @@ export class RedisSessionStore implements SessionStore {
     this.deadlines.stop();
     destroyQuietly(this.client);
   }
+}
+
+/** A thrown value as a rejected promise (the store's methods reject, they never throw). */
+function rejection(err: unknown): Promise<never> {
+  return Promise.reject(err instanceof Error ? err : new Error(String(err)));
 }
 
 /** What the compare-and-set scripts answer, as a SwapResult. */
